@@ -1,0 +1,122 @@
+//! The command line: global options, subcommands, and dispatch.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{migrate, status};
+use crate::error::{Error, Result};
+use crate::profile;
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  runner --profile render-prod                    apply pending migrations (deploy hook)
+  runner --profile local --with-test-data         local database with sample rows
+  runner --profile local migrate --dry-run        show what would be applied
+  runner --profile render-prod status --format json
+  runner --profile socrates-prod --target socrates-auth
+
+Exit codes: 0 ok, 1 problems found, 2 bad usage or profile, 3 database unreachable
+or login refused, 4 a migration failed (rolled back), 5 timed out waiting for the lock.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "runner",
+    version,
+    about = "Applies and checks the PostgreSQL schemas of MORSE, Socrates, Oprina, MUED and Totalis",
+    after_help = MAIN_EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    /// Options of the default command (migrate) when no command is given.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Environment profile: profiles/NAME.yaml
+    #[arg(long, global = true, default_value = "local", env = "RUNNER_PROFILE", value_name = "NAME")]
+    pub profile: String,
+    /// Directory holding the profiles [default: ./profiles, or the workspace's]
+    #[arg(long, global = true, env = "RUNNER_PROFILES_DIR", value_name = "DIR")]
+    pub profiles_dir: Option<PathBuf>,
+    /// Only these targets of the profile (repeatable)
+    #[arg(long = "target", global = true, value_name = "NAME")]
+    pub targets: Vec<String>,
+    /// Variables file loaded before the profile is read [default: .env if present]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub env_file: Option<PathBuf>,
+    /// More log output (-v debug, -vv trace); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Only warnings and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct MigrateArgs {
+    /// Load the schema's sample rows after migrating (refused on production profiles)
+    #[arg(long)]
+    pub with_test_data: bool,
+    /// List what would be applied per target and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations (the default command)
+    #[command(after_help = "Examples:\n  runner --profile render-prod migrate\n  runner --profile local migrate --with-test-data\n  runner --profile local migrate --dry-run --target morse")]
+    Migrate(MigrateArgs),
+    /// Show applied, pending and divergent migrations per target
+    #[command(after_help = "Examples:\n  runner --profile local status\n  runner --profile render-prod status --format json")]
+    Status {
+        /// Output format (json: one document on stdout)
+        #[arg(long, value_enum, default_value = "text")]
+        format: status::Format,
+    },
+}
+
+pub fn log_level(g: &Global) -> log::LevelFilter {
+    match (g.quiet, g.verbose) {
+        (true, _) => log::LevelFilter::Warn,
+        (false, 0) => log::LevelFilter::Info,
+        (false, 1) => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    }
+}
+
+fn load_env_file(g: &Global) -> Result<()> {
+    match &g.env_file {
+        Some(path) => dotenvy::from_path(path)
+            .map_err(|e| Error::usage(format!("cannot load --env-file {}: {e}", path.display()))),
+        None => match dotenvy::dotenv() {
+            Ok(_) => Ok(()),
+            Err(e) if e.not_found() => Ok(()),
+            Err(e) => Err(Error::usage(format!("cannot load .env: {e}"))),
+        },
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    load_env_file(&cli.global)?;
+    let dir = profile::resolve_dir(cli.global.profiles_dir.as_deref());
+    let prof = profile::load(&dir, &cli.global.profile)?;
+    let targets = prof.select(&cli.global.targets)?;
+    log::debug!("profile {} from {}", prof.name, prof.path.display());
+    match cli.command {
+        None => migrate::run(&prof, &targets, &to_options(&cli.migrate)),
+        Some(Command::Migrate(args)) => migrate::run(&prof, &targets, &to_options(&args)),
+        Some(Command::Status { format }) => status::run(&prof, &targets, format),
+    }
+}
+
+fn to_options(a: &MigrateArgs) -> migrate::Options {
+    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run }
+}

@@ -1,0 +1,161 @@
+//! `runner migrate` (the default command).
+
+use std::time::Instant;
+
+use postgres::Client;
+
+use crate::error::{describe_pg, Error, Result};
+use crate::executor;
+use crate::history;
+use crate::plan;
+use crate::profile::{Profile, Target};
+use crate::session::{self, Missing, Timeouts};
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub with_test_data: bool,
+    pub dry_run: bool,
+}
+
+pub fn timeouts(profile: &Profile) -> Timeouts {
+    Timeouts { connect: profile.connect_timeout, lock: profile.lock_timeout, statement: profile.statement_timeout }
+}
+
+/// Refusals that need no connection: checked for every target before any
+/// database is touched.
+pub fn preflight(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
+    if opts.with_test_data && profile.production {
+        return Err(Error::usage(format!(
+            "--with-test-data is refused: profile {} is a production profile (production: true); test data is for local profiles",
+            profile.name
+        )));
+    }
+    if !opts.dry_run {
+        for t in targets {
+            let url = crate::db::DbUrl::parse(&t.url).map_err(|e| e.context(format!("target {}", t.name)))?;
+            if let Some(why) = url.pooler() {
+                return Err(Error::usage(format!(
+                    "target {}: {why}; migrations hold a session advisory lock, which a transaction pooler does not keep",
+                    t.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
+    preflight(profile, targets, opts)?;
+    for t in targets {
+        if opts.dry_run {
+            dry_run(profile, t, opts)?;
+        } else {
+            migrate_target(profile, t, opts)?;
+        }
+    }
+    Ok(())
+}
+
+/// Run the schema's prerequisite query; each row is one missing prerequisite.
+fn prerequisites(client: &mut Client, t: &Target) -> Result<()> {
+    let Some(query) = t.schema.prerequisites else { return Ok(()) };
+    let rows = client
+        .query(query, &[])
+        .map_err(|e| Error::failed(format!("{}: prerequisite check failed: {}", t.name, describe_pg(&e))))?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let problems: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+    Err(Error::failed(format!("{}: nothing was applied: {}", t.name, problems.join("; "))))
+}
+
+pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
+    let started = Instant::now();
+    let mut s = session::open(t, timeouts(profile), Missing::Create, "runner migrate")?;
+    log::info!(
+        "[{}] connected to {} (PostgreSQL {}), schema {}",
+        t.name,
+        s.url.shown,
+        s.server_version,
+        t.schema.name
+    );
+    let dev_base = (opts.with_test_data && !profile.production).then_some(t.schema.dev_base).flatten();
+    let before = |client: &mut Client| -> Result<()> {
+        if let Some(sql) = dev_base {
+            client
+                .batch_execute(&format!("BEGIN;\n{sql}\n;\nCOMMIT;"))
+                .map_err(|e| {
+                    let _ = client.batch_execute("ROLLBACK");
+                    Error::failed(format!("{}: creating the development base tables failed: {}", t.name, describe_pg(&e)))
+                })?;
+        }
+        prerequisites(client, t)
+    };
+    let outcome =
+        executor::migrate_locked(&mut s.client, t.schema, &s.database, &t.name, profile.lock_timeout, &before, opts.with_test_data)?;
+    let names: Vec<&str> = outcome.applied.iter().map(|(n, _)| n.as_str()).collect();
+    let list = match names.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one})"),
+        [first, .., last] => format!(" ({first} … {last})"),
+    };
+    log::info!(
+        "[{}] applied {}{list}, already current {}{}, took {}",
+        t.name,
+        names.len(),
+        outcome.already_current,
+        if outcome.test_data { ", test data applied" } else { "" },
+        crate::duration::human(started.elapsed())
+    );
+    Ok(())
+}
+
+/// Print what would happen; write nothing (not even the history table).
+fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
+    let opened = session::open(t, timeouts(profile), Missing::Fail, "runner migrate --dry-run");
+    let (applied, shown, missing_db) = match opened {
+        Ok(mut s) => {
+            let rows = history::read(&mut s.client, &t.schema.history_table())
+                .map_err(|e| Error::failed(format!("{}: cannot read history: {}", t.name, describe_pg(&e))))?;
+            if let Some(query) = t.schema.prerequisites {
+                if let Ok(rows) = s.client.query(query, &[]) {
+                    for r in rows {
+                        println!("{}: prerequisite missing: {}", t.name, r.get::<_, String>(0));
+                    }
+                }
+            }
+            (rows, s.url.shown.clone(), false)
+        }
+        Err(e) if t.create_database && e.message().contains("does not exist") => {
+            let shown = crate::db::DbUrl::parse(&t.url)?.shown;
+            (Vec::new(), shown, true)
+        }
+        Err(e) => return Err(e),
+    };
+    let plan = plan::plan(t.schema, applied);
+    println!("{} ({}, schema {}):", t.name, shown, t.schema.name);
+    if missing_db {
+        println!("  would create the database");
+    }
+    for p in &plan.problems {
+        println!("  PROBLEM {}: {}", p.kind(), p.describe());
+    }
+    for m in &plan.pending {
+        let mode = if executor::is_no_transaction(m.sql().unwrap_or("")) { " (no transaction)" } else { "" };
+        println!("  would apply {m}{mode}");
+    }
+    if opts.with_test_data && t.schema.test_data.is_some() {
+        println!("  would apply the test data");
+    }
+    println!(
+        "  {} pending, {} already applied{}",
+        plan.pending.len(),
+        plan.applied.len(),
+        if plan.problems.is_empty() { String::new() } else { format!(", {} problem(s): migrate would refuse", plan.problems.len()) }
+    );
+    if plan.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::problems(format!("{}: the history does not match the migrations (see above)", t.name)))
+    }
+}

@@ -1,0 +1,62 @@
+//! Durations as operators write them in profiles: `10s`, `500ms`, `5min`, `1h`.
+
+use std::time::Duration;
+
+/// Parse `<number><unit>` with unit ms, s, min (or m), h, d; a bare number is
+/// milliseconds, as in PostgreSQL's own `lock_timeout`.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration; write it like 10s, 500ms, 5min or 1h"))?;
+    let ms = match unit.trim() {
+        "" | "ms" => 1.0,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1_000.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60_000.0,
+        "h" | "hour" | "hours" => 3_600_000.0,
+        "d" | "day" | "days" => 86_400_000.0,
+        other => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{other}`; use ms, s, min, h or d (for example 10s)"
+            ))
+        }
+    };
+    Ok(Duration::from_millis((value * ms).round() as u64))
+}
+
+/// The value for PostgreSQL's `SET lock_timeout` / `statement_timeout`.
+pub fn as_pg_setting(d: Duration) -> String {
+    format!("{}ms", d.as_millis())
+}
+
+/// Short human form for reports: `312 ms`, `4.20 s`.
+pub fn human(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_units_profiles_use() {
+        assert_eq!(parse("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse("5min").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse("1500").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse("1.5h").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse(" 2 s ").unwrap(), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn rejects_nonsense_with_a_hint() {
+        assert!(parse("soon").unwrap_err().contains("10s"));
+        assert!(parse("3 fortnights").unwrap_err().contains("unknown unit"));
+    }
+}

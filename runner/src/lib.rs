@@ -1,0 +1,19 @@
+//! The runner: profiles, connections, the migration executor and commands.
+
+pub mod cli;
+pub mod commands;
+pub mod db;
+pub mod duration;
+pub mod error;
+pub mod executor;
+pub mod history;
+pub mod interpolate;
+pub mod lock;
+pub mod logging;
+pub mod plan;
+pub mod profile;
+pub mod registry;
+pub mod secrets;
+pub mod session;
+pub mod sqlsplit;
+pub mod tls;

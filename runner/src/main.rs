@@ -1,0 +1,10 @@
+use clap::Parser;
+
+fn main() {
+    let cli = runner::cli::Cli::parse();
+    runner::logging::init(runner::cli::log_level(&cli.global));
+    if let Err(e) = runner::cli::run(cli) {
+        eprintln!("error: {}", e.message());
+        std::process::exit(e.exit_code());
+    }
+}

@@ -1,0 +1,18 @@
+//! Every schema the runner knows. Adding an application: a crate and one line here.
+
+use std::sync::OnceLock;
+
+use schema_def::SchemaDef;
+
+pub fn all() -> &'static [SchemaDef] {
+    static ALL: OnceLock<Vec<SchemaDef>> = OnceLock::new();
+    ALL.get_or_init(|| vec![morse_schema::schema()])
+}
+
+pub fn find(name: &str) -> Option<&'static SchemaDef> {
+    all().iter().find(|s| s.name == name)
+}
+
+pub fn names() -> Vec<&'static str> {
+    all().iter().map(|s| s.name).collect()
+}
