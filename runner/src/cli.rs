@@ -24,8 +24,7 @@ or login refused, 4 a migration failed (rolled back), 5 timed out waiting for th
     name = "runner",
     version,
     about = "Applies and checks the PostgreSQL schemas of MORSE, Socrates, Oprina, MUED and Totalis",
-    after_help = MAIN_EXAMPLES,
-    args_conflicts_with_subcommands = true
+    after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -105,14 +104,22 @@ fn load_env_file(g: &Global) -> Result<()> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run) {
+        return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
+    }
     load_env_file(&cli.global)?;
     let dir = profile::resolve_dir(cli.global.profiles_dir.as_deref());
     let prof = profile::load(&dir, &cli.global.profile)?;
     let targets = prof.select(&cli.global.targets)?;
     log::debug!("profile {} from {}", prof.name, prof.path.display());
+    let top = &cli.migrate;
     match cli.command {
-        None => migrate::run(&prof, &targets, &to_options(&cli.migrate)),
-        Some(Command::Migrate(args)) => migrate::run(&prof, &targets, &to_options(&args)),
+        None => migrate::run(&prof, &targets, &to_options(top)),
+        Some(Command::Migrate(args)) => migrate::run(
+            &prof,
+            &targets,
+            &to_options(&MigrateArgs { with_test_data: args.with_test_data || top.with_test_data, dry_run: args.dry_run || top.dry_run }),
+        ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
     }
 }
