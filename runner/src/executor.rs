@@ -81,12 +81,33 @@ fn run_atomic(client: &mut Client, file: &str, sql: &str, extra: &str) -> Result
     const HEAD: &str = "BEGIN;\n";
     let batch = format!("{HEAD}{sql}\n;\n{extra};\nCOMMIT;");
     client.batch_execute(&batch).map_err(|e| {
-        let msg = failure(file, &e, &batch, HEAD.len());
+        let mut msg = failure(file, &e, &batch, HEAD.len());
         if let Err(rb) = client.batch_execute("ROLLBACK") {
             log::debug!("rollback after failure: {}", describe_pg(&rb));
         }
+        if !msg.starts_with(&format!("{file} line")) {
+            if let Some(line) = locate_failure(client, sql) {
+                msg = msg.replacen(file, &format!("{file} line {line}"), 1);
+            }
+        }
         Error::failed(msg)
     })
+}
+
+/// The server gives no position for some errors ("already exists"): replay
+/// the statements one by one in a transaction that is rolled back, to name
+/// the line that fails. Runs only after a failure.
+fn locate_failure(client: &mut Client, sql: &str) -> Option<usize> {
+    client.batch_execute("BEGIN").ok()?;
+    let mut line = None;
+    for stmt in sqlsplit::split(sql) {
+        if client.batch_execute(stmt.text).is_err() {
+            line = Some(stmt.line);
+            break;
+        }
+    }
+    let _ = client.batch_execute("ROLLBACK");
+    line
 }
 
 fn run_statements(client: &mut Client, file: &str, m: &Migration, table: &str) -> Result<()> {
