@@ -222,3 +222,79 @@ fn refinery_reads_the_history_the_runner_writes() {
         assert_eq!((a.version(), a.name(), a.checksum()), (e.version(), e.name(), e.checksum()));
     }
 }
+
+/// The fixture's statements: (id, sql).
+fn app_statements() -> Vec<(String, String)> {
+    let text = include_str!("../../morse-schema/tests/fixtures/app_statements.sql");
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("-- @") {
+            out.push((rest.split_whitespace().next().unwrap().to_string(), String::new()));
+        } else if let Some(last) = out.last_mut() {
+            if !line.trim_start().starts_with("--") {
+                last.1.push_str(line);
+                last.1.push('\n');
+            }
+        }
+    }
+    out.into_iter().map(|(id, sql)| (id, sql.trim().trim_end_matches(';').to_string())).collect()
+}
+
+/// (id, "prepare" | "execute") from the README's table of exceptions.
+fn readme_exceptions() -> Vec<(String, String)> {
+    let readme = include_str!("../../README.md");
+    let section = readme.split("### Application statements that cannot run").nth(1).expect("README section");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| id") && !l.starts_with("|---"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .collect()
+}
+
+/// The parameters the application sends, as text (node-postgres sends every
+/// parameter untyped): one set that fails and the corrected set that works.
+fn runtime_probe(id: &str, workout: &str) -> Option<(String, String)> {
+    match id {
+        "U7" => Some((
+            format!("'{workout}', 'Bench Press', 'strength', '3', '8', '185', NULL, NULL, NULL"),
+            format!("'{workout}', 'Bench Press', 'strength', '3', '{{8}}', '185', NULL, NULL, NULL"),
+        )),
+        _ => None,
+    }
+}
+
+#[test]
+fn app_statements_prepare_except_the_listed_ones() {
+    let db = TestDb::new("morse_app");
+    local_profile(&db).run("local", &["--with-test-data"]).expect(0);
+    let mut c = db.client();
+    let statements = app_statements();
+    assert!(statements.len() >= 100, "only {} statements", statements.len());
+    let mut failed = Vec::new();
+    for (i, (id, sql)) in statements.iter().enumerate() {
+        if let Err(e) = c.batch_execute(&format!("PREPARE app_stmt_{i} AS {sql}")) {
+            failed.push((id.clone(), e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default()));
+        }
+    }
+    let exceptions = readme_exceptions();
+    let at_prepare: Vec<&String> = exceptions.iter().filter(|(_, w)| w == "prepare").map(|(id, _)| id).collect();
+    let failed_ids: Vec<&String> = failed.iter().map(|(id, _)| id).collect();
+    assert_eq!(failed_ids, at_prepare, "statements failing to prepare vs the README's list: {failed:#?}");
+
+    let workout: String = c.query_one("SELECT id::text FROM workouts ORDER BY created_at LIMIT 1", &[]).unwrap().get(0);
+    for (id, when) in exceptions.iter().filter(|(_, w)| w == "execute") {
+        let (i, (_, _)) = statements.iter().enumerate().find(|(_, (sid, _))| sid == id).expect("listed id exists in the fixture");
+        let (bad, good) = runtime_probe(id, &workout).unwrap_or_else(|| panic!("README lists {id} ({when}) but the test has no probe for it"));
+        c.batch_execute("BEGIN").unwrap();
+        let err = c.batch_execute(&format!("EXECUTE app_stmt_{i}({bad})")).expect_err(&format!("{id} should fail when executed"));
+        c.batch_execute("ROLLBACK").unwrap();
+        assert!(err.as_db_error().is_some(), "{id}: {err}");
+        c.batch_execute("BEGIN").unwrap();
+        c.batch_execute(&format!("EXECUTE app_stmt_{i}({good})")).unwrap_or_else(|e| panic!("{id} corrected: {e}"));
+        c.batch_execute("ROLLBACK").unwrap();
+    }
+}
