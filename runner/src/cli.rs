@@ -95,11 +95,12 @@ fn load_env_file(g: &Global) -> Result<()> {
     match &g.env_file {
         Some(path) => dotenvy::from_path(path)
             .map_err(|e| Error::usage(format!("cannot load --env-file {}: {e}", path.display()))),
-        None => match dotenvy::dotenv() {
-            Ok(_) => Ok(()),
-            Err(e) if e.not_found() => Ok(()),
-            Err(e) => Err(Error::usage(format!("cannot load .env: {e}"))),
-        },
+        // Only the current directory's .env: a file in a parent directory
+        // belongs to some other project.
+        None if std::path::Path::new(".env").is_file() => {
+            dotenvy::from_path(".env").map_err(|e| Error::usage(format!("cannot load .env: {e}")))
+        }
+        None => Ok(()),
     }
 }
 

@@ -103,21 +103,6 @@ fn second_run_applies_nothing_and_changes_nothing() {
     assert_eq!(before, after);
 }
 
-const DATA_TABLES: [&str; 12] = [
-    "users", "app_users", "audio_files", "transcriptions", "workouts", "exercises", "exercise_library",
-    "user_progress", "workout_claims", "device_links", "teams", "team_memberships",
-];
-
-fn data_fingerprint(c: &mut postgres::Client) -> Vec<String> {
-    DATA_TABLES
-        .iter()
-        .map(|t| {
-            // last_seen/last_activity move with uploads; everything else must be identical.
-            rows(c, &format!("SELECT '{t}: '||count(*)||' '||coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)),'') FROM (SELECT * FROM {t}) x")).remove(0)
-        })
-        .collect()
-}
-
 #[test]
 fn test_data_twice_leaves_the_same_rows() {
     let db = TestDb::new("morse_data");
@@ -297,4 +282,20 @@ fn app_statements_prepare_except_the_listed_ones() {
         c.batch_execute(&format!("EXECUTE app_stmt_{i}({good})")).unwrap_or_else(|e| panic!("{id} corrected: {e}"));
         c.batch_execute("ROLLBACK").unwrap();
     }
+}
+
+#[test]
+fn dot_env_and_env_file_supply_profile_variables() {
+    let db = TestDb::new("morse_envfile");
+    let p = Profiles::new();
+    p.write("x", &one_target("morse", "${MORSE_TEST_URL}", "production: true"));
+    // .env in the current directory is read by default...
+    std::fs::write(p.dir.join(".env"), format!("MORSE_TEST_URL={}\n", db.url)).unwrap();
+    p.run("x", &["status"]).expect(0);
+    // ...and --env-file names another file.
+    std::fs::remove_file(p.dir.join(".env")).unwrap();
+    p.run("x", &["status"]).expect(2);
+    let file = p.dir.join("prod.env");
+    std::fs::write(&file, format!("MORSE_TEST_URL={}\n", db.url)).unwrap();
+    p.run("x", &["--env-file", file.to_str().unwrap(), "status"]).expect(0);
 }

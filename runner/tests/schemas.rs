@@ -6,14 +6,6 @@ mod common;
 
 use common::*;
 
-fn data_fingerprint(c: &mut postgres::Client) -> Vec<String> {
-    let tables = rows(c, "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE '%schema_history' ORDER BY 1");
-    tables
-        .iter()
-        .map(|t| rows(c, &format!("SELECT '{t}: '||count(*)||' '||coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)),'') FROM \"{t}\" x")).remove(0))
-        .collect()
-}
-
 #[test]
 fn every_schema_applies_once_and_its_test_data_converges() {
     for def in runner::registry::all() {

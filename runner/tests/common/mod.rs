@@ -180,3 +180,13 @@ pub fn catalog(client: &mut Client) -> Vec<String> {
          ORDER BY 1",
     )
 }
+
+/// Every row of every table in `public` (history tables aside), as a count
+/// and a hash per table: equal fingerprints mean equal data.
+pub fn data_fingerprint(c: &mut Client) -> Vec<String> {
+    let tables = rows(c, "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE '%schema_history' ORDER BY 1");
+    tables
+        .iter()
+        .map(|t| rows(c, &format!("SELECT '{t}: '||count(*)||' '||coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)),'') FROM \"{t}\" x")).remove(0))
+        .collect()
+}
