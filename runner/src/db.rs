@@ -208,6 +208,11 @@ pub fn connect(url: &DbUrl, connect_timeout: Duration, application: &str) -> Res
                 url.shown
             ))),
             Some(_) => ConnectError::Other(Error::unreachable(format!("{}: {what}", url.shown))),
+            None if what.contains("certificate") => ConnectError::Other(Error::unreachable(format!(
+                "{}: the server's TLS certificate was not accepted: {what}; add sslrootcert=/path/to/ca.pem for a private CA, or use sslmode=require to encrypt without checking it (sslmode={})",
+                url.shown,
+                url.ssl.as_str()
+            ))),
             None => ConnectError::Other(Error::unreachable(format!(
                 "{}: cannot connect: {what}; check the host, the port and that the server is running (sslmode={})",
                 url.shown,
