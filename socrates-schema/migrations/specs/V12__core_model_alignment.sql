@@ -2,12 +2,13 @@
 -- No Alembic counterpart: these are what the application still needed after 017.
 --
 -- Rule used in V12-V18: a model column is NOT NULL in the database exactly when the model
--- requires it (exception: questions.session_id, see below); a column only the consolidated
--- schema has may not be NOT NULL without a default, because the ORM never writes it.
+-- requires it; a column only the consolidated schema has may not be NOT NULL without a default,
+-- because the ORM never writes it.
 -- Tables the application could already write after 017 (projects, sessions, questions,
--- specifications) get their NULLs filled before a column is tightened. Tables it could not write
--- (here: conflicts) are tightened directly: if such a table holds rows from another tool, the
--- migration stops and rolls back instead of inventing values.
+-- specifications) get their NULLs filled with a neutral value before a column is tightened,
+-- where one exists. Otherwise (questions.session_id, and the tables the application could not
+-- write, here conflicts) the column is tightened directly: if rows from another tool violate it,
+-- the migration stops and rolls back instead of inventing values.
 
 -- projects: maturity_score is NOT NULL with default 0 in the model.
 UPDATE projects SET maturity_score = 0 WHERE maturity_score IS NULL;
@@ -18,10 +19,16 @@ ALTER TABLE projects ALTER COLUMN maturity_score SET NOT NULL;
 ALTER TABLE sessions ADD COLUMN domain varchar(100);
 
 -- questions: category is required by the model (the wider varchar(100) stays).
--- session_id stays nullable with ON DELETE SET NULL although the model says NOT NULL/CASCADE:
--- questions of a deleted session are kept, as the consolidated schema intended.
+-- session_id is required and its questions go with the session (model: NOT NULL, ON DELETE
+-- CASCADE; the consolidated schema had nullable, ON DELETE SET NULL). The application always
+-- sets it; a question left without a session by the old SET NULL rule stops this migration.
 UPDATE questions SET category = 'general' WHERE category IS NULL;
 ALTER TABLE questions ALTER COLUMN category SET NOT NULL;
+
+ALTER TABLE questions ALTER COLUMN session_id SET NOT NULL;
+ALTER TABLE questions DROP CONSTRAINT questions_session_id_fkey;
+ALTER TABLE questions
+    ADD CONSTRAINT questions_session_id_fkey FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE;
 
 -- specifications: uniqueness. UNIQUE (project_id, key, version) cannot be satisfied by the
 -- model, which has no version column: every row gets version 1, so the second specification
