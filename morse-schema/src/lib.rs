@@ -2,16 +2,11 @@
 
 use schema_def::SchemaDef;
 
-mod embedded {
-    refinery::embed_migrations!("migrations");
-}
-
 pub fn schema() -> SchemaDef {
     SchemaDef {
         name: "morse",
         summary: "MORSE voice workout tracker (API + worker)",
-        migrations: || embedded::migrations::runner().get_migrations().clone(),
-        migrations_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"),
+        migrations: schema_def::embed!("migrations"),
         test_data: Some(include_str!("../test-data/test_data.sql")),
         prerequisites: None,
         dev_base: None,
@@ -22,8 +17,6 @@ pub fn schema() -> SchemaDef {
 mod tests {
     #[test]
     fn every_sql_file_is_embedded() {
-        let def = super::schema();
-        assert!(!(def.migrations)().is_empty(), "no migrations embedded");
-        assert_eq!(def.unembedded_files(), Vec::<String>::new(), "misnamed migration files (refinery skips them silently): use V<n>__<snake_name>.sql");
+        schema_def::assert_all_embedded(&super::schema());
     }
 }

@@ -60,7 +60,7 @@ fn file_stem(file: &str) -> &str {
 
 /// `morse-schema/migrations/V1__core_tables.sql`: the file as a developer sees it.
 pub fn file_of(def: &SchemaDef, m: &Migration) -> String {
-    let dir = Path::new(def.migrations_dir);
+    let dir = Path::new(def.migrations.dir);
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("/"));
     let shown = dir.strip_prefix(workspace).unwrap_or(dir);
     format!("{}/{m}.sql", shown.display())

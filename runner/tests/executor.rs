@@ -18,8 +18,7 @@ fn schema(name: &'static str, migrations: fn() -> Vec<Migration>) -> &'static Sc
     Box::leak(Box::new(SchemaDef {
         name,
         summary: "test",
-        migrations,
-        migrations_dir: "/nonexistent/fixture/migrations",
+        migrations: schema_def::Embedded { list: migrations, dir: "/nonexistent/fixture/migrations" },
         test_data: None,
         prerequisites: None,
         dev_base: None,

@@ -12,11 +12,8 @@ pub struct SchemaDef {
     pub name: &'static str,
     /// One line for `--help` and error messages.
     pub summary: &'static str,
-    /// The embedded migrations, in any order (the runner sorts by version).
-    pub migrations: fn() -> Vec<Migration>,
-    /// Absolute path of the migrations directory at build time, so a test can
-    /// prove that every `.sql` file in it was embedded.
-    pub migrations_dir: &'static str,
+    /// The embedded migrations: `schema_def::embed!("migrations")`.
+    pub migrations: Embedded,
     /// Sample rows for local development, applied with `--with-test-data` in
     /// one transaction after the migrations. Must be idempotent.
     pub test_data: Option<&'static str>,
@@ -28,6 +25,44 @@ pub struct SchemaDef {
     pub dev_base: Option<&'static str>,
 }
 
+/// A crate's embedded migrations and the directory they came from (at build
+/// time, so a test can prove that every `.sql` file in it was embedded).
+#[derive(Clone, Copy)]
+pub struct Embedded {
+    pub list: fn() -> Vec<Migration>,
+    pub dir: &'static str,
+}
+
+/// `schema_def::embed!("migrations")`: embed a directory of migrations with
+/// refinery, relative to the calling crate.
+#[macro_export]
+macro_rules! embed {
+    ($dir:literal) => {
+        $crate::Embedded {
+            list: {
+                fn list() -> ::std::vec::Vec<$crate::Migration> {
+                    ::refinery::embed_migrations!($dir);
+                    migrations::runner().get_migrations().clone()
+                }
+                list
+            },
+            dir: concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir),
+        }
+    };
+}
+
+/// The schema crates' own test: something is embedded, and every `.sql` file
+/// is (refinery skips a misnamed file without a word).
+pub fn assert_all_embedded(def: &SchemaDef) {
+    assert!(!(def.migrations.list)().is_empty(), "{}: no migrations embedded from {}", def.name, def.migrations.dir);
+    let missing = def.unembedded_files();
+    assert!(
+        missing.is_empty(),
+        "{}: these files are not embedded (refinery skips names that do not match V<n>__<snake_name>.sql): {missing:?}",
+        def.name
+    );
+}
+
 impl SchemaDef {
     /// The history table, in refinery's format: `<name>_schema_history`.
     pub fn history_table(&self) -> String {
@@ -36,7 +71,7 @@ impl SchemaDef {
 
     /// The embedded migrations sorted by version.
     pub fn sorted_migrations(&self) -> Vec<Migration> {
-        let mut m = (self.migrations)();
+        let mut m = (self.migrations.list)();
         m.sort_by_key(|m| m.version());
         m
     }
@@ -44,9 +79,9 @@ impl SchemaDef {
     /// Files under `migrations_dir` ending in `.sql` that refinery did not embed
     /// (a misnamed file is skipped silently by `embed_migrations!`).
     pub fn unembedded_files(&self) -> Vec<String> {
-        let embedded: Vec<String> = (self.migrations)().iter().map(|m| m.to_string()).collect();
+        let embedded: Vec<String> = (self.migrations.list)().iter().map(|m| m.to_string()).collect();
         let mut missing = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(self.migrations_dir)];
+        let mut dirs = vec![std::path::PathBuf::from(self.migrations.dir)];
         while let Some(dir) = dirs.pop() {
             let entries = std::fs::read_dir(&dir)
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
