@@ -44,7 +44,7 @@ impl DbUrl {
         let shown = secrets::redact_url(url);
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(Error::usage(format!(
-                "`{shown}` is not a connection URL; write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=...]"
+                "`{shown}` is not a connection URL; write postgres://user[:password]@host[:port]/database[?sslmode=...]"
             )));
         }
         // Register the password before anything can fail and quote it.
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn accepts_libpq_sslmodes_and_rootcert() {
         for mode in ["disable", "prefer", "require", "verify-ca", "verify-full"] {
-            let u = DbUrl::parse(&format!("postgres://u:pw123456@h:5433/d?sslmode={mode}&sslrootcert=/x/ca.pem&application_name=a")).unwrap();
+            let u = DbUrl::parse(&format!("postgres://u:secret123456@h:5433/d?sslmode={mode}&sslrootcert=/x/ca.pem&application_name=a")).unwrap();
             assert_eq!(u.ssl.as_str(), mode);
             assert_eq!(u.port(), 5433);
             assert_eq!(u.dbname(), "d");
@@ -246,10 +246,10 @@ mod tests {
 
     #[test]
     fn neon_dashboard_url_parses() {
-        let u = DbUrl::parse("postgresql://neondb_owner:npg_secretXYZ@ep-cool-dew-123456.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require").unwrap();
+        let u = DbUrl::parse("postgresql://neondb_owner:secret_npgXYZ@ep-cool-dew-123456.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require").unwrap();
         assert_eq!(u.ssl, SslMode::Require);
         assert!(u.pooler().is_none());
-        assert!(!u.shown.contains("npg_secretXYZ"));
+        assert!(!u.shown.contains("secret_npgXYZ"));
     }
 
     #[test]
@@ -267,10 +267,10 @@ mod tests {
 
     #[test]
     fn bad_urls_are_usage_errors_without_the_password() {
-        let e = DbUrl::parse("postgres://u:topsecret99@h/d?sslmode=sometimes").err().unwrap();
+        let e = DbUrl::parse("postgres://u:secrettop99@h/d?sslmode=sometimes").err().unwrap();
         assert_eq!(e.exit_code(), 2);
-        assert!(!e.message().contains("topsecret99") && e.message().contains("verify-full"), "{e}");
-        let e = DbUrl::parse("mysql://u:topsecret99@h/d").err().unwrap();
-        assert!(!e.message().contains("topsecret99"), "{e}");
+        assert!(!e.message().contains("secrettop99") && e.message().contains("verify-full"), "{e}");
+        let e = DbUrl::parse("mysql://u:secrettop99@h/d").err().unwrap();
+        assert!(!e.message().contains("secrettop99"), "{e}");
     }
 }

@@ -81,7 +81,7 @@ mod tests {
     #[test]
     fn redacts_userinfo_password() {
         assert_eq!(
-            redact_url("postgres://app:hunter2x@db.example.com:5432/app?sslmode=require"),
+            redact_url("postgres://app:secret2x@db.example.com:5432/app?sslmode=require"),
             "postgres://app:***@db.example.com:5432/app?sslmode=require"
         );
     }

@@ -61,7 +61,7 @@ fn unknown_target_lists_the_profile_targets() {
 fn test_data_on_production_is_refused_before_connecting() {
     let p = Profiles::new();
     // Port 1 answers nothing: reaching it would be exit 3, not 2.
-    p.write("render-prod", &one_target("morse", &format!("postgres://app:{PASSWORD}@127.0.0.1:1/morse"), "production: true"));
+    p.write("render-prod", &one_target("morse", &format!("postgres://app:{}@127.0.0.1:1/morse", PASSWORD), "production: true"));
     let run = p.run("render-prod", &["--with-test-data"]);
     run.expect(2);
     assert!(run.stderr.contains("--with-test-data is refused") && run.stderr.contains("production"), "{}", run.stderr);
@@ -71,7 +71,7 @@ fn test_data_on_production_is_refused_before_connecting() {
 #[test]
 fn transaction_pooler_urls_are_refused_naming_the_direct_url() {
     let p = Profiles::new();
-    let url = format!("postgresql://owner:{PASSWORD}@ep-calm-sea-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require");
+    let url = format!("postgresql://owner:{}@ep-calm-sea-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require", PASSWORD);
     p.write("neon", &one_target("morse", &url, "production: true"));
     let run = p.run("neon", &[]);
     run.expect(2);
@@ -82,7 +82,7 @@ fn transaction_pooler_urls_are_refused_naming_the_direct_url() {
 #[test]
 fn unreachable_server_exits_3_without_the_password() {
     let p = Profiles::new();
-    p.write("x", &one_target("morse", &format!("postgres://app:{PASSWORD}@127.0.0.1:1/morse?connect_timeout=2"), ""));
+    p.write("x", &one_target("morse", &format!("postgres://app:{}@127.0.0.1:1/morse?connect_timeout=2", PASSWORD), ""));
     let run = p.run_env("x", &["-vv"], &[("RUST_LOG", "trace")]);
     run.expect(3);
     assert!(run.stderr.contains("cannot connect") && run.stderr.contains("127.0.0.1:1"), "{}", run.stderr);
