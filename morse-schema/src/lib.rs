@@ -10,6 +10,8 @@ pub fn schema() -> SchemaDef {
         test_data: Some(include_str!("../test-data/test_data.sql")),
         prerequisites: None,
         dev_base: None,
+        expected_catalog: Some(include_str!("../catalog/morse.json")),
+        integrity_checks: None,
     }
 }
 

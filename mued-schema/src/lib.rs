@@ -10,6 +10,8 @@ pub fn schema() -> SchemaDef {
         test_data: Some(include_str!("../test-data/test_data.sql")),
         prerequisites: Some(include_str!("../sql/prerequisites.sql")),
         dev_base: Some(include_str!("../sql/dev_base.sql")),
+        expected_catalog: Some(include_str!("../catalog/mued.json")),
+        integrity_checks: None,
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{migrate, status};
+use crate::commands::{migrate, snapshot, status};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -80,6 +80,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: status::Format,
     },
+    /// Write each schema's expected catalog from a scratch database (for developers)
+    #[command(after_help = "Examples:\n  runner snapshot --schema morse\n  runner snapshot --check            (exit 1 when a committed catalog is out of date)\n  runner snapshot --admin-url postgres://postgres@127.0.0.1:55432/postgres")]
+    Snapshot {
+        /// Only this schema (repeatable; default: all)
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// A server where a scratch database may be created and dropped
+        #[arg(long, env = "RUNNER_ADMIN_URL", default_value = snapshot::DEFAULT_ADMIN_URL)]
+        admin_url: String,
+        /// Compare with the committed files instead of writing them
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 pub fn log_level(g: &Global) -> log::LevelFilter {
@@ -109,6 +122,9 @@ pub fn run(cli: Cli) -> Result<()> {
         return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
     }
     load_env_file(&cli.global)?;
+    if let Some(Command::Snapshot { schemas, admin_url, check }) = &cli.command {
+        return snapshot::run(schemas, admin_url, *check);
+    }
     let dir = profile::resolve_dir(cli.global.profiles_dir.as_deref());
     let prof = profile::load(&dir, &cli.global.profile)?;
     let targets = prof.select(&cli.global.targets)?;
@@ -122,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &to_options(&MigrateArgs { with_test_data: args.with_test_data || top.with_test_data, dry_run: args.dry_run || top.dry_run }),
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
+        Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
     }
 }
 

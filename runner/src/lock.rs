@@ -11,12 +11,17 @@ use crate::error::{describe_pg, Error, Result};
 /// A stable 64-bit key (FNV-1a) for the database and schema: the same in every
 /// runner version and on every platform.
 pub fn key(database: &str, schema: &str) -> i64 {
+    fnv1a(format!("runner-migrations\0{database}\0{schema}").as_bytes()) as i64
+}
+
+/// 64-bit FNV-1a: tiny, stable across versions and platforms.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("runner-migrations\0{database}\0{schema}").bytes() {
-        h ^= u64::from(b);
+    for b in bytes {
+        h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h as i64
+    h
 }
 
 /// Who holds the lock, for the waiting message.

@@ -22,6 +22,8 @@ fn schema(name: &'static str, migrations: fn() -> Vec<Migration>) -> &'static Sc
         test_data: None,
         prerequisites: None,
         dev_base: None,
+        expected_catalog: None,
+        integrity_checks: None,
     }))
 }
 

@@ -23,6 +23,13 @@ pub struct SchemaDef {
     /// SQL that creates minimal stand-ins for the prerequisites, run only on
     /// non-production profiles with `--with-test-data` when they are missing.
     pub dev_base: Option<&'static str>,
+    /// The catalog the migrations produce at the newest version (JSON written
+    /// by `runner snapshot`), which `verify` compares live databases against.
+    pub expected_catalog: Option<&'static str>,
+    /// Data-integrity checks: blocks of `-- @name: what it checks` followed by
+    /// one query; each row it returns is one problem (a text), no rows = ok.
+    /// `current_setting('runner.production')` is 'true' on production profiles.
+    pub integrity_checks: Option<&'static str>,
 }
 
 /// A crate's embedded migrations and the directory they came from (at build
@@ -64,6 +71,14 @@ pub fn assert_all_embedded(def: &SchemaDef) {
 }
 
 impl SchemaDef {
+    /// Where `runner snapshot` writes the expected catalog:
+    /// `<crate>/catalog/<name>.json`.
+    pub fn catalog_path(&self) -> std::path::PathBuf {
+        let dir = self.migrations.dir;
+        let crate_dir = dir.find("/migrations").map(|i| &dir[..i]).unwrap_or(dir);
+        std::path::Path::new(crate_dir).join("catalog").join(format!("{}.json", self.name))
+    }
+
     /// The history table, in refinery's format: `<name>_schema_history`.
     pub fn history_table(&self) -> String {
         format!("{}_schema_history", self.name.replace('-', "_"))

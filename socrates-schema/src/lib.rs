@@ -11,6 +11,8 @@ pub fn auth() -> SchemaDef {
         test_data: Some(include_str!("../test-data/auth.sql")),
         prerequisites: None,
         dev_base: None,
+        expected_catalog: Some(include_str!("../catalog/socrates-auth.json")),
+        integrity_checks: None,
     }
 }
 
@@ -23,6 +25,8 @@ pub fn specs() -> SchemaDef {
         test_data: Some(include_str!("../test-data/specs.sql")),
         prerequisites: None,
         dev_base: None,
+        expected_catalog: Some(include_str!("../catalog/socrates-specs.json")),
+        integrity_checks: None,
     }
 }
 

@@ -1,2 +1,3 @@
 pub mod migrate;
 pub mod status;
+pub mod snapshot;
