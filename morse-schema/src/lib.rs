@@ -11,7 +11,7 @@ pub fn schema() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/morse.json")),
-        integrity_checks: None,
+        integrity_checks: Some(include_str!("../checks/integrity.sql")),
     }
 }
 

@@ -11,7 +11,7 @@ pub fn schema() -> SchemaDef {
         prerequisites: Some(include_str!("../sql/prerequisites.sql")),
         dev_base: Some(include_str!("../sql/dev_base.sql")),
         expected_catalog: Some(include_str!("../catalog/mued.json")),
-        integrity_checks: None,
+        integrity_checks: Some(include_str!("../checks/integrity.sql")),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{migrate, snapshot, status};
+use crate::commands::{migrate, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -80,6 +80,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: status::Format,
     },
+    /// Check each target against its migrations: history, catalog, data integrity (read-only)
+    #[command(after_help = "Examples:\n  runner --profile render-prod verify\n  runner --profile render-prod verify --format json     (cron: exit 0 healthy, 1 problems, 3 unreachable)\n  runner --profile local verify --strict                (objects no migration created are failures too)")]
+    Verify {
+        /// Output format (json: one document on stdout)
+        #[arg(long, value_enum, default_value = "text")]
+        format: status::Format,
+        /// Treat drift (objects no migration created) as failures
+        #[arg(long)]
+        strict: bool,
+    },
     /// Write each schema's expected catalog from a scratch database (for developers)
     #[command(after_help = "Examples:\n  runner snapshot --schema morse\n  runner snapshot --check            (exit 1 when a committed catalog is out of date)\n  runner snapshot --admin-url postgres://postgres@127.0.0.1:55432/postgres")]
     Snapshot {
@@ -138,6 +148,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &to_options(&MigrateArgs { with_test_data: args.with_test_data || top.with_test_data, dry_run: args.dry_run || top.dry_run }),
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
+        Some(Command::Verify { format, strict }) => verify::run(&prof, &targets, format, strict),
         Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
     }
 }

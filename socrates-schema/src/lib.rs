@@ -12,7 +12,7 @@ pub fn auth() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/socrates-auth.json")),
-        integrity_checks: None,
+        integrity_checks: Some(include_str!("../checks/auth.sql")),
     }
 }
 
@@ -26,7 +26,7 @@ pub fn specs() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/socrates-specs.json")),
-        integrity_checks: None,
+        integrity_checks: Some(include_str!("../checks/specs.sql")),
     }
 }
 

@@ -1,3 +1,4 @@
 pub mod migrate;
 pub mod status;
 pub mod snapshot;
+pub mod verify;
