@@ -58,7 +58,10 @@ rels AS (
   SELECT c.oid, c.relname, c.relkind FROM pg_class c, ns
    WHERE c.relnamespace = ns.oid AND c.relkind IN ('r','p','v','m')
      AND c.relname NOT LIKE '%\_schema\_history' AND c.oid NOT IN (SELECT objid FROM ext))
-SELECT 'column', r.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull::text, pg_get_expr(d.adbin, d.adrelid)
+-- Every column is cast to text in the first branch: a UNION takes its types
+-- from it, and `name` would cut longer values (view definitions, enum lists)
+-- at 63 bytes.
+SELECT 'column'::text, r.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)::text, a.attnotnull::text, pg_get_expr(d.adbin, d.adrelid)::text
   FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
  WHERE r.relkind IN ('r','p')
