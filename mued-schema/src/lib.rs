@@ -11,6 +11,10 @@ pub fn schema() -> SchemaDef {
         prerequisites: Some(include_str!("../sql/prerequisites.sql")),
         dev_base: Some(include_str!("../sql/dev_base.sql")),
         expected_catalog: Some(include_str!("../catalog/mued.json")),
+        down: include!(concat!(env!("OUT_DIR"), "/down.rs")),
+        // The application defines and uses it too: never dropped by us.
+        shared_objects: &["function update_updated_at_column()"],
+        version_catalogs: Some(include_str!("../catalog/mued.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
     }
 }

@@ -11,6 +11,9 @@ pub fn schema() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/oprina.json")),
+        down: include!(concat!(env!("OUT_DIR"), "/down.rs")),
+        shared_objects: &[],
+        version_catalogs: Some(include_str!("../catalog/oprina.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
     }
 }

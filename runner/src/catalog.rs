@@ -152,6 +152,37 @@ impl Catalog {
         self.tables.len() + self.indexes.len() + self.functions.len() + self.triggers.len() + self.views.len() + self.enums.len()
     }
 
+    /// Every object as `kind name` → a hash of its whole definition: compact
+    /// enough to keep one per version, precise enough to name what differs.
+    pub fn flatten(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let mut put = |key: String, value: String| {
+            out.insert(key, hash(&value));
+        };
+        for (n, t) in &self.tables {
+            put(format!("table {n}"), serde_json::to_string(t).expect("json"));
+        }
+        for (n, d) in &self.indexes {
+            put(format!("index {n}"), d.clone());
+        }
+        for (n, f) in &self.functions {
+            put(format!("function {n}"), serde_json::to_string(f).expect("json"));
+        }
+        for (n, d) in &self.triggers {
+            put(format!("trigger {n}"), d.clone());
+        }
+        for (n, d) in &self.views {
+            put(format!("view {n}"), d.clone());
+        }
+        for (n, v) in &self.enums {
+            put(format!("enum {n}"), v.join(","));
+        }
+        for e in &self.extensions {
+            put(format!("extension {e}"), e.clone());
+        }
+        out
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("catalog serializes") + "\n"
     }

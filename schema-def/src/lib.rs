@@ -26,10 +26,66 @@ pub struct SchemaDef {
     /// The catalog the migrations produce at the newest version (JSON written
     /// by `runner snapshot`), which `verify` compares live databases against.
     pub expected_catalog: Option<&'static str>,
+    /// One undo script per version (`down/V{n}__{name}.down.sql`, embedded by
+    /// `schema_def::build::embed_down_scripts` in the crate's build.rs).
+    pub down: &'static [DownScript],
+    /// Objects the schema creates but must never remove, because the
+    /// application shares them (catalog keys such as
+    /// `function update_updated_at_column()`).
+    pub shared_objects: &'static [&'static str],
+    /// Per version, every object of the schema as `kind name` → a hash of its
+    /// definition (JSON written by `runner snapshot`): what `rollback` checks
+    /// the database against after undoing to a version.
+    pub version_catalogs: Option<&'static str>,
     /// Data-integrity checks: blocks of `-- @name: what it checks` followed by
     /// one query; each row it returns is one problem (a text), no rows = ok.
     /// `current_setting('runner.production')` is 'true' on production profiles.
     pub integrity_checks: Option<&'static str>,
+}
+
+/// The undo script of one migration version.
+#[derive(Debug, Clone, Copy)]
+pub struct DownScript {
+    pub version: i32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// For schema crates' build.rs.
+pub mod build {
+    use std::fmt::Write;
+    use std::path::Path;
+
+    /// Write `$OUT_DIR/<out>`: a `&[DownScript]` expression embedding every
+    /// `V{n}__{name}.down.sql` in `dir` (relative to the crate), for
+    /// `include!(concat!(env!("OUT_DIR"), "/<out>"))`.
+    pub fn embed_down_scripts(dir: &str, out: &str) {
+        println!("cargo:rerun-if-changed={dir}");
+        let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+        let full = Path::new(&manifest).join(dir);
+        let mut entries: Vec<(i32, String, String)> = Vec::new();
+        for entry in std::fs::read_dir(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display())) {
+            let path = entry.expect("entry").path();
+            let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("").to_string();
+            let Some(stem) = file.strip_suffix(".down.sql") else {
+                panic!("{}: down scripts are named V<n>__<name>.down.sql", path.display())
+            };
+            let (v, name) = stem
+                .strip_prefix('V')
+                .and_then(|r| r.split_once("__"))
+                .unwrap_or_else(|| panic!("{}: down scripts are named V<n>__<name>.down.sql", path.display()));
+            let version: i32 = v.parse().unwrap_or_else(|_| panic!("{}: bad version", path.display()));
+            entries.push((version, name.to_string(), path.display().to_string()));
+        }
+        entries.sort();
+        let mut code = String::from("&[\n");
+        for (version, name, path) in entries {
+            writeln!(code, "    schema_def::DownScript {{ version: {version}, name: {name:?}, sql: include_str!({path:?}) }},").unwrap();
+        }
+        code.push(']');
+        let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+        std::fs::write(Path::new(&out_dir).join(out), code).expect("write down scripts");
+    }
 }
 
 /// A crate's embedded migrations and the directory they came from (at build
@@ -62,6 +118,13 @@ macro_rules! embed {
 /// is (refinery skips a misnamed file without a word).
 pub fn assert_all_embedded(def: &SchemaDef) {
     assert!(!(def.migrations.list)().is_empty(), "{}: no migrations embedded from {}", def.name, def.migrations.dir);
+    for m in (def.migrations.list)() {
+        assert!(
+            def.down.iter().any(|d| d.version == m.version() && d.name == m.name()),
+            "{}: {m} has no down script; write down/{m}.down.sql",
+            def.name
+        );
+    }
     let missing = def.unembedded_files();
     assert!(
         missing.is_empty(),
@@ -71,6 +134,12 @@ pub fn assert_all_embedded(def: &SchemaDef) {
 }
 
 impl SchemaDef {
+    /// Where `runner snapshot` writes every version's objects:
+    /// `<crate>/catalog/<name>.versions.json`.
+    pub fn version_catalogs_path(&self) -> std::path::PathBuf {
+        self.catalog_path().with_extension("versions.json")
+    }
+
     /// Where `runner snapshot` writes the expected catalog:
     /// `<crate>/catalog/<name>.json`.
     pub fn catalog_path(&self) -> std::path::PathBuf {

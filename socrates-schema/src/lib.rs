@@ -12,6 +12,9 @@ pub fn auth() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/socrates-auth.json")),
+        down: include!(concat!(env!("OUT_DIR"), "/down_auth.rs")),
+        shared_objects: &[],
+        version_catalogs: Some(include_str!("../catalog/socrates-auth.versions.json")),
         integrity_checks: Some(include_str!("../checks/auth.sql")),
     }
 }
@@ -26,6 +29,9 @@ pub fn specs() -> SchemaDef {
         prerequisites: None,
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/socrates-specs.json")),
+        down: include!(concat!(env!("OUT_DIR"), "/down_specs.rs")),
+        shared_objects: &[],
+        version_catalogs: Some(include_str!("../catalog/socrates-specs.versions.json")),
         integrity_checks: Some(include_str!("../checks/specs.sql")),
     }
 }

@@ -2,6 +2,7 @@
 //! database and write the catalog they produce, the expected catalog that
 //! `verify` compares live databases against.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use postgres::Client;
@@ -10,6 +11,7 @@ use schema_def::SchemaDef;
 use crate::catalog::{self, Catalog};
 use crate::db::{self, DbUrl};
 use crate::error::{describe_pg, Error, Result};
+use crate::plan::Plan;
 use crate::{executor, history, registry};
 
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -18,9 +20,28 @@ fn connect(url: &DbUrl) -> Result<Client> {
     db::connect(url, Duration::from_secs(10), "runner snapshot").map_err(|e| e.into_error())
 }
 
-/// The catalog `def`'s migrations produce on an empty database (beside its
-/// development base tables, which are not part of it).
-pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Catalog> {
+/// What a schema's migrations produce: the newest catalog, and every
+/// version's objects (flattened) for rollback's check.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub newest: Catalog,
+    pub versions: BTreeMap<i32, BTreeMap<String, String>>,
+}
+
+impl Snapshot {
+    pub fn versions_json(&self) -> String {
+        serde_json::to_string_pretty(&self.versions).expect("json") + "\n"
+    }
+}
+
+/// Per-version objects as committed: version → (`kind name` → hash).
+pub fn parse_versions(text: &str) -> Result<BTreeMap<i32, BTreeMap<String, String>>, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Apply `def`'s migrations one version at a time to an empty scratch
+/// database (beside its development base tables, which are not part of it).
+pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Snapshot> {
     let admin = DbUrl::parse(admin_url)?;
     let name = format!("runner_snapshot_{}_{}", def.name.replace('-', "_"), std::process::id());
     let mut admin_client = connect(&admin)?;
@@ -37,15 +58,35 @@ pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Catalog> {
             client.batch_execute(sql).map_err(fail)?;
         }
         let base = catalog::read(&mut client).map_err(fail)?;
-        executor::migrate_locked(&mut client, def, &name, def.name, Duration::from_secs(60), &|_| Ok(()), false)?;
-        let live = catalog::read(&mut client).map_err(fail)?;
-        Ok(live.minus(&base))
+        client.batch_execute(&history::create_sql(&def.history_table())).map_err(fail)?;
+        let mut snapshot = Snapshot { newest: Catalog::default(), versions: BTreeMap::new() };
+        for m in def.sorted_migrations() {
+            let step = Plan { applied: Vec::new(), pending: vec![m.clone()], problems: Vec::new() };
+            executor::apply(&mut client, def, def.name, &step)?;
+            let cat = catalog::read(&mut client).map_err(fail)?.minus(&base);
+            snapshot.versions.insert(m.version(), cat.flatten());
+            snapshot.newest = cat;
+        }
+        Ok(snapshot)
     })();
     let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", history::quote_ident(&name));
     if let Err(e) = admin_client.batch_execute(&drop) {
         log::warn!("could not drop scratch database {name}: {}", describe_pg(&e));
     }
     result
+}
+
+fn write_or_check(path: &std::path::Path, json: &str, check: bool, stale: &mut Vec<String>) -> Result<bool> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(json) {
+        return Ok(false);
+    }
+    if check {
+        stale.push(path.display().to_string());
+        return Ok(false);
+    }
+    std::fs::create_dir_all(path.parent().expect("catalog dir")).map_err(|e| Error::failed(format!("{}: {e}", path.display())))?;
+    std::fs::write(path, json).map_err(|e| Error::failed(format!("{}: {e}", path.display())))?;
+    Ok(true)
 }
 
 pub fn run(schemas: &[String], admin_url: &str, check: bool) -> Result<()> {
@@ -64,24 +105,18 @@ pub fn run(schemas: &[String], admin_url: &str, check: bool) -> Result<()> {
     let mut stale = Vec::new();
     for def in defs {
         let produced = produce(def, admin_url)?;
-        let path = def.catalog_path();
-        let current = std::fs::read_to_string(&path).ok();
-        let json = produced.to_json();
-        if current.as_deref() == Some(json.as_str()) {
-            log::info!("[{}] {} is current ({} objects)", def.name, path.display(), produced.object_count());
-        } else if check {
-            stale.push(format!("{} ({})", def.name, path.display()));
-        } else {
-            std::fs::create_dir_all(path.parent().expect("catalog dir")).map_err(|e| Error::failed(format!("{}: {e}", path.display())))?;
-            std::fs::write(&path, &json).map_err(|e| Error::failed(format!("{}: {e}", path.display())))?;
-            log::info!("[{}] wrote {} ({} objects)", def.name, path.display(), produced.object_count());
-        }
+        let newest = def.catalog_path();
+        let versions = def.version_catalogs_path();
+        let wrote = write_or_check(&newest, &produced.newest.to_json(), check, &mut stale)?
+            | write_or_check(&versions, &produced.versions_json(), check, &mut stale)?;
+        let verb = if wrote { "wrote" } else { "checked" };
+        log::info!("[{}] {verb} {} ({} objects) and {}", def.name, newest.display(), produced.newest.object_count(), versions.display());
     }
     if stale.is_empty() {
         Ok(())
     } else {
         Err(Error::problems(format!(
-            "expected catalog out of date for {}; run `runner snapshot` (without --check) and commit the files",
+            "expected catalogs out of date: {}; run `runner snapshot` (without --check) and commit the files",
             stale.join(", ")
         )))
     }
