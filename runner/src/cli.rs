@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{migrate, snapshot, status, verify};
+use crate::commands::{migrate, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -90,6 +90,19 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Undo migrations with their down scripts (prints the plan and exits 2 without --confirm)
+    #[command(after_help = "Examples:\n  runner --profile local rollback                         (show what would be undone)\n  runner --profile local rollback --confirm --to 2\n  runner --profile render-prod rollback --confirm --save-backup ./backups")]
+    Rollback {
+        /// Really undo (without it, print the plan and exit 2)
+        #[arg(long)]
+        confirm: bool,
+        /// Undo versions newer than VERSION (default: everything the schema owns)
+        #[arg(long, value_name = "VERSION")]
+        to: Option<i32>,
+        /// First write a pg_dump (custom format) of each target into DIR
+        #[arg(long, value_name = "DIR")]
+        save_backup: Option<PathBuf>,
+    },
     /// Write each schema's expected catalog from a scratch database (for developers)
     #[command(after_help = "Examples:\n  runner snapshot --schema morse\n  runner snapshot --check            (exit 1 when a committed catalog is out of date)\n  runner snapshot --admin-url postgres://postgres@127.0.0.1:55432/postgres")]
     Snapshot {
@@ -149,6 +162,9 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
         Some(Command::Verify { format, strict }) => verify::run(&prof, &targets, format, strict),
+        Some(Command::Rollback { confirm, to, save_backup }) => {
+            rollback::run(&prof, &targets, &rollback::Options { confirm, to, save_backup })
+        }
         Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
     }
 }

@@ -2,3 +2,4 @@ pub mod migrate;
 pub mod status;
 pub mod snapshot;
 pub mod verify;
+pub mod rollback;

@@ -1,0 +1,250 @@
+//! `runner rollback`: undo migrations with their down scripts, newest first,
+//! each script and the removal of its history row in one transaction, under
+//! the migration lock; then check the database against the catalog of the
+//! version reached.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use postgres::Client;
+use schema_def::{DownScript, SchemaDef};
+
+use crate::catalog;
+use crate::error::{describe_pg, Error, Result};
+use crate::history::{self, AppliedRow};
+use crate::lock;
+use crate::plan;
+use crate::profile::{Profile, Target};
+use crate::session::{self, Missing, Session};
+use crate::sqlsplit;
+
+use super::snapshot::parse_versions;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub confirm: bool,
+    pub to: Option<i32>,
+    pub save_backup: Option<PathBuf>,
+}
+
+/// The undo plan of one target: applied rows to undo, newest first, with
+/// their down scripts.
+struct Undo {
+    steps: Vec<(AppliedRow, DownScript)>,
+    to: i32,
+}
+
+fn undo_plan(t: &Target, applied: &[AppliedRow], to: Option<i32>) -> Result<Undo> {
+    let to = to.unwrap_or(0);
+    if to < 0 {
+        return Err(Error::usage(format!("{}: --to must be 0 or an applied version", t.name)));
+    }
+    if to > 0 && !applied.iter().any(|a| a.version == to) {
+        let have: Vec<String> = applied.iter().map(|a| a.version.to_string()).collect();
+        return Err(Error::usage(format!(
+            "{}: --to {to} is not an applied version (applied: {}); pick one of them, or 0 to remove everything",
+            t.name,
+            if have.is_empty() { "none".into() } else { have.join(", ") }
+        )));
+    }
+    let mut steps = Vec::new();
+    for a in applied.iter().rev().filter(|a| a.version > to) {
+        let down = t.schema.down.iter().find(|d| d.version == a.version && d.name == a.name).ok_or_else(|| {
+            Error::problems(format!("{}: no down script for {} in this build; nothing was undone", t.name, a.label()))
+        })?;
+        steps.push((a.clone(), *down));
+    }
+    Ok(Undo { steps, to })
+}
+
+/// The objects version `to` has, and every object any version of the schema has.
+fn expected_at(def: &SchemaDef, to: i32) -> Result<(BTreeMap<String, String>, BTreeSet<String>)> {
+    let text = def
+        .version_catalogs
+        .ok_or_else(|| Error::usage(format!("schema {} has no version catalogs; run `runner snapshot --schema {}`", def.name, def.name)))?;
+    let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
+    let all: BTreeSet<String> = versions.values().flat_map(|m| m.keys().cloned()).collect();
+    Ok((versions.get(&to).cloned().unwrap_or_default(), all))
+}
+
+/// What differs between the database and version `to`: missing or changed
+/// objects of that version, and debris of later versions.
+fn check_reached(client: &mut Client, def: &SchemaDef, to: i32) -> Result<Vec<String>> {
+    let (expected, all) = expected_at(def, to)?;
+    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
+    let mut problems = Vec::new();
+    for (key, hash) in &expected {
+        match live.get(key) {
+            None => problems.push(format!("{key} is missing")),
+            Some(h) if h != hash => problems.push(format!("{key} differs from version {to}")),
+            _ => {}
+        }
+    }
+    for key in all.iter().filter(|k| !expected.contains_key(*k) && live.contains_key(*k)) {
+        if !def.shared_objects.contains(&key.as_str()) {
+            problems.push(format!("{key} was left behind"));
+        }
+    }
+    Ok(problems)
+}
+
+fn run_down(client: &mut Client, table: &str, a: &AppliedRow, d: &DownScript) -> Result<()> {
+    let file = format!("down/V{}__{}.down.sql", d.version, d.name);
+    let delete = format!("DELETE FROM {} WHERE version = {}", history::quote_ident(table), a.version);
+    if crate::executor::is_no_transaction(d.sql) {
+        for stmt in sqlsplit::split(d.sql) {
+            client
+                .batch_execute(stmt.text)
+                .map_err(|e| Error::failed(format!("{file} line {}: {}", stmt.line, describe_pg(&e))))?;
+        }
+        return client.batch_execute(&delete).map_err(|e| Error::failed(format!("{file}: {}", describe_pg(&e))));
+    }
+    client.batch_execute(&format!("BEGIN;\n{}\n;\n{delete};\nCOMMIT;", d.sql)).map_err(|e| {
+        let _ = client.batch_execute("ROLLBACK");
+        Error::failed(format!("{file}: {} (this step was rolled back)", describe_pg(&e)))
+    })
+}
+
+fn pg_major(version: &str) -> Option<u32> {
+    version.split(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty())?.parse().ok()
+}
+
+/// Check that pg_dump exists and is not older than the server (exit 2 otherwise).
+fn check_pg_dump(server_version: &str) -> Result<()> {
+    let out = Command::new("pg_dump").arg("--version").output().map_err(|e| {
+        Error::usage(format!("--save-backup needs pg_dump, which is not on PATH ({e}); install the PostgreSQL client tools or drop --save-backup"))
+    })?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let dump_major = text.split_whitespace().last().and_then(pg_major).unwrap_or(0);
+    let server_major = pg_major(server_version).unwrap_or(0);
+    if dump_major < server_major {
+        return Err(Error::usage(format!(
+            "--save-backup: {} is older than the server (PostgreSQL {server_version}); install pg_dump {server_major} or newer",
+            text.trim()
+        )));
+    }
+    Ok(())
+}
+
+/// pg_dump (custom format) of the target, checked with pg_restore --list.
+/// The password goes through the environment, never the command line.
+fn backup(s: &mut Session, t: &Target, dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--save-backup {}: {e}", dir.display())))?;
+    let stamp: String = s
+        .client
+        .query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')", &[])
+        .map_err(|e| Error::failed(describe_pg(&e)))?
+        .get(0);
+    let path = dir.join(format!("{}-{}-{stamp}.dump", t.name, s.database));
+    let mut cmd = Command::new("pg_dump");
+    cmd.arg("--format=custom").arg("--file").arg(&path).arg("--no-password");
+    cmd.env("PGHOST", s.url.host()).env("PGPORT", s.url.port().to_string()).env("PGDATABASE", &s.database);
+    cmd.env("PGUSER", s.url.config.get_user().unwrap_or("postgres")).env("PGSSLMODE", s.url.ssl.as_str());
+    if let Some(pw) = s.url.config.get_password() {
+        cmd.env("PGPASSWORD", String::from_utf8_lossy(pw).to_string());
+    }
+    if let Some(root) = &s.url.rootcert {
+        cmd.env("PGSSLROOTCERT", root);
+    }
+    let out = cmd.output().map_err(|e| Error::failed(format!("pg_dump: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "pg_dump failed, nothing was undone: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let list = Command::new("pg_restore").arg("--list").arg(&path).output().map_err(|e| Error::failed(format!("pg_restore: {e}")))?;
+    if !list.status.success() || list.stdout.is_empty() {
+        return Err(Error::failed(format!(
+            "the backup {} does not read back with pg_restore --list, nothing was undone: {}",
+            path.display(),
+            String::from_utf8_lossy(&list.stderr).trim()
+        )));
+    }
+    Ok(path)
+}
+
+fn describe(undo: &Undo, t: &Target) -> String {
+    let names: Vec<String> = undo.steps.iter().map(|(a, _)| a.label()).collect();
+    let tail = if undo.to == 0 {
+        format!(", then drop {}: nothing of schema {} remains", t.schema.history_table(), t.schema.name)
+    } else {
+        format!(", leaving version {}", undo.to)
+    };
+    format!("{}: would undo {} ({}){tail}", t.name, names.len(), names.join(", "))
+}
+
+pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
+    for t in targets {
+        if let Some(why) = crate::db::DbUrl::parse(&t.url)?.pooler() {
+            return Err(Error::usage(format!("target {}: {why}; rollback holds the migration lock, which a transaction pooler does not keep", t.name)));
+        }
+    }
+    if !opts.confirm {
+        for t in targets {
+            let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
+            let applied = history::read(&mut s.client, &t.schema.history_table()).map_err(|e| Error::failed(describe_pg(&e)))?;
+            println!("{}", describe(&undo_plan(t, &applied, opts.to)?, t));
+        }
+        return Err(Error::usage("rollback changes nothing without --confirm; run it again with --confirm to undo the above"));
+    }
+    for t in targets {
+        rollback_target(profile, t, opts)?;
+    }
+    Ok(())
+}
+
+fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
+    let started = Instant::now();
+    let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
+    if opts.save_backup.is_some() {
+        check_pg_dump(&s.server_version)?;
+    }
+    let key = lock::key(&s.database, t.schema.name);
+    lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
+    let result = (|| {
+        let table = t.schema.history_table();
+        let applied = history::read(&mut s.client, &table).map_err(|e| Error::failed(describe_pg(&e)))?;
+        let p = plan::plan(t.schema, applied.clone());
+        if !p.problems.is_empty() {
+            let list: Vec<String> = p.problems.iter().map(|x| x.describe()).collect();
+            return Err(Error::problems(format!("{}: nothing was undone: {}", t.name, list.join("; "))));
+        }
+        let undo = undo_plan(t, &applied, opts.to)?;
+        if let Some(dir) = &opts.save_backup {
+            let path = backup(&mut s, t, dir)?;
+            println!("{}: backup written to {}", t.name, path.display());
+        }
+        for (a, d) in &undo.steps {
+            let step = Instant::now();
+            run_down(&mut s.client, &table, a, d).map_err(|e| e.context(format!("{}: undoing {}", t.name, a.label())))?;
+            log::info!("[{}] undid {} in {}", t.name, a.label(), crate::duration::human(step.elapsed()));
+        }
+        if undo.to == 0 && history::exists(&mut s.client, &table).map_err(|e| Error::failed(describe_pg(&e)))? {
+            s.client
+                .batch_execute(&format!("DROP TABLE {}", history::quote_ident(&table)))
+                .map_err(|e| Error::failed(format!("{}: dropping {table}: {}", t.name, describe_pg(&e))))?;
+        }
+        let problems = check_reached(&mut s.client, t.schema, undo.to)?;
+        if !problems.is_empty() {
+            return Err(Error::problems(format!(
+                "{}: rolled back to version {}, but the database does not match that version: {}",
+                t.name,
+                undo.to,
+                problems.join("; ")
+            )));
+        }
+        log::info!(
+            "[{}] undid {}, now at version {} (matches its catalog), took {}",
+            t.name,
+            undo.steps.len(),
+            undo.to,
+            crate::duration::human(started.elapsed())
+        );
+        Ok(())
+    })();
+    lock::release(&mut s.client, key);
+    result
+}
