@@ -66,12 +66,15 @@ pub struct MigrateArgs {
     /// List what would be applied per target and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: print the SQL that would run, per target, in order
+    #[arg(long, requires = "dry_run")]
+    pub sql: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply pending migrations (the default command)
-    #[command(after_help = "Examples:\n  runner --profile render-prod migrate\n  runner --profile local migrate --with-test-data\n  runner --profile local migrate --dry-run --target morse")]
+    #[command(after_help = "Examples:\n  runner --profile render-prod migrate\n  runner --profile local migrate --with-test-data\n  runner --profile local migrate --dry-run --target morse\n  runner --profile render-prod migrate --dry-run --sql > plan.sql")]
     Migrate(MigrateArgs),
     /// Show applied, pending and divergent migrations per target
     #[command(after_help = "Examples:\n  runner --profile local status\n  runner --profile render-prod status --format json")]
@@ -141,7 +144,7 @@ fn load_env_file(g: &Global) -> Result<()> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run) {
+    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql) {
         return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
     }
     load_env_file(&cli.global)?;
@@ -158,7 +161,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Migrate(args)) => migrate::run(
             &prof,
             &targets,
-            &to_options(&MigrateArgs { with_test_data: args.with_test_data || top.with_test_data, dry_run: args.dry_run || top.dry_run }),
+            &to_options(&MigrateArgs {
+                with_test_data: args.with_test_data || top.with_test_data,
+                dry_run: args.dry_run || top.dry_run,
+                sql: args.sql || top.sql,
+            }),
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
         Some(Command::Verify { format, strict }) => verify::run(&prof, &targets, format, strict),
@@ -170,5 +177,5 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn to_options(a: &MigrateArgs) -> migrate::Options {
-    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run }
+    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run, sql: a.sql }
 }

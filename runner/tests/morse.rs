@@ -299,3 +299,31 @@ fn dot_env_and_env_file_supply_profile_variables() {
     std::fs::write(&file, format!("MORSE_TEST_URL={}\n", db.url)).unwrap();
     p.run("x", &["--env-file", file.to_str().unwrap(), "status"]).expect(0);
 }
+
+#[test]
+fn dry_run_sql_prints_what_would_run_in_order_and_changes_nothing() {
+    let db = TestDb::new("morse_drysql");
+    let p = local_profile(&db);
+    let run = p.run("local", &["migrate", "--dry-run", "--sql"]);
+    run.expect(0);
+    let out = &run.stdout;
+    let v1 = out.find("-- morse-schema/migrations/V1__core_tables.sql").expect("V1 header");
+    let v4 = out.find("-- morse-schema/migrations/V4__device_suffix_index.sql").expect("V4 header");
+    assert!(v1 < v4);
+    assert!(out.contains("CREATE TABLE app_users") && out.contains("INSERT INTO \"morse_schema_history\""), "{out}");
+    assert!(out[v4..].contains("CREATE INDEX CONCURRENTLY") && !out[v4..].contains("BEGIN;"), "no-transaction migration shown inside a transaction");
+    assert_eq!(count(&mut db.client(), "SELECT count(*) FROM pg_class WHERE relnamespace='public'::regnamespace"), 0);
+    // The printed script is what the runner would do: psql can apply it.
+    let applied = std::process::Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &db.url]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).spawn().and_then(|mut child| {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(out.as_bytes())?;
+        child.wait()
+    });
+    if let Ok(status) = applied {
+        assert!(status.success(), "the printed SQL does not apply");
+        p.run("local", &["status"]).expect(0);
+        assert!(p.run("local", &["verify", "--strict"]).code == 0, "the printed SQL built a different schema");
+    }
+    // --sql needs --dry-run.
+    p.run("local", &["migrate", "--sql"]).expect(2);
+}

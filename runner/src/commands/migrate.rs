@@ -15,6 +15,8 @@ use crate::session::{self, Missing, Timeouts};
 pub struct Options {
     pub with_test_data: bool,
     pub dry_run: bool,
+    /// With `dry_run`: print the SQL instead of the list.
+    pub sql: bool,
 }
 
 pub fn timeouts(profile: &Profile) -> Timeouts {
@@ -133,22 +135,27 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
         Err(e) => return Err(e),
     };
     let plan = plan::plan(t.schema, applied);
-    println!("{} ({}, schema {}):", t.name, shown, t.schema.name);
-    if missing_db {
-        println!("  would create the database");
-    }
-    for p in &plan.problems {
-        println!("  PROBLEM {}: {}", p.kind(), p.describe());
-    }
-    for m in &plan.pending {
-        let mode = if executor::is_no_transaction(m.sql().unwrap_or("")) { " (no transaction)" } else { "" };
-        println!("  would apply {m}{mode}");
-    }
-    if opts.with_test_data && t.schema.test_data.is_some() {
-        println!("  would apply the test data");
+    if opts.sql {
+        print_sql(t, &plan, opts, missing_db, &shown);
+    } else {
+        println!("{} ({}, schema {}):", t.name, shown, t.schema.name);
+        if missing_db {
+            println!("  would create the database");
+        }
+        for p in &plan.problems {
+            println!("  PROBLEM {}: {}", p.kind(), p.describe());
+        }
+        for m in &plan.pending {
+            let mode = if executor::is_no_transaction(m.sql().unwrap_or("")) { " (no transaction)" } else { "" };
+            println!("  would apply {m}{mode}");
+        }
+        if opts.with_test_data && t.schema.test_data.is_some() {
+            println!("  would apply the test data");
+        }
     }
     println!(
-        "  {} pending, {} already applied{}",
+        "{}  {} pending, {} already applied{}",
+        if opts.sql { "--" } else { "" },
         plan.pending.len(),
         plan.applied.len(),
         if plan.problems.is_empty() { String::new() } else { format!(", {} problem(s): migrate would refuse", plan.problems.len()) }
@@ -157,5 +164,31 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
         Ok(())
     } else {
         Err(Error::problems(format!("{}: the history does not match the migrations (see above)", t.name)))
+    }
+}
+
+/// The SQL `migrate` would send for `plan`, as a script a reviewer can read:
+/// each transactional migration in the batch the executor sends.
+fn print_sql(t: &Target, plan: &plan::Plan, opts: &Options, missing_db: bool, shown: &str) {
+    println!("-- target {} ({shown}), schema {}", t.name, t.schema.name);
+    if missing_db {
+        println!("-- the database would be created first");
+    }
+    for p in &plan.problems {
+        println!("-- PROBLEM {}: {}", p.kind(), p.describe());
+    }
+    let table = t.schema.history_table();
+    println!("{};", history::create_sql(&table));
+    for m in &plan.pending {
+        let sql = m.sql().unwrap_or("");
+        println!("\n-- {}", plan::file_of(t.schema, m));
+        if executor::is_no_transaction(sql) {
+            println!("{}\n;\n{};", sql.trim_end(), history::insert_sql(&table, m));
+        } else {
+            println!("BEGIN;\n{}\n;\n{};\nCOMMIT;", sql.trim_end(), history::insert_sql(&table, m));
+        }
+    }
+    if let (true, Some(data)) = (opts.with_test_data, t.schema.test_data) {
+        println!("\n-- test data of {}\nBEGIN;\n{}\n;\nCOMMIT;", t.schema.name, data.trim_end());
     }
 }
