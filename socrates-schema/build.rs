@@ -1,8 +1,3 @@
 fn main() {
-    schema_def::build::embed_down_scripts("down/auth", "down_auth.rs");
-    schema_def::build::embed_down_scripts("down/specs", "down_specs.rs");
-    println!("cargo:rerun-if-changed=migrations");
-    println!("cargo:rerun-if-changed=test-data");
-    println!("cargo:rerun-if-changed=catalog");
-    println!("cargo:rerun-if-changed=checks");
+    schema_def::build::schema_crate(&[("down/auth", "down_auth.rs"), ("down/specs", "down_specs.rs")]);
 }

@@ -56,6 +56,17 @@ pub mod build {
     use std::fmt::Write;
     use std::path::Path;
 
+    /// A schema crate's whole build script: rebuild when any of its SQL or
+    /// data changes, and embed each `(down directory, output file)` pair.
+    pub fn schema_crate(down: &[(&str, &str)]) {
+        for dir in ["migrations", "test-data", "catalog", "checks", "sql"] {
+            println!("cargo:rerun-if-changed={dir}");
+        }
+        for (dir, out) in down {
+            embed_down_scripts(dir, out);
+        }
+    }
+
     /// Write `$OUT_DIR/<out>`: a `&[DownScript]` expression embedding every
     /// `V{n}__{name}.down.sql` in `dir` (relative to the crate), for
     /// `include!(concat!(env!("OUT_DIR"), "/<out>"))`.
