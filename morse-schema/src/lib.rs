@@ -15,6 +15,7 @@ pub fn schema() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/morse.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
+        legacy: &[],
     }
 }
 

@@ -16,6 +16,7 @@ pub fn schema() -> SchemaDef {
         shared_objects: &["function update_updated_at_column()"],
         version_catalogs: Some(include_str!("../catalog/mued.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
+        legacy: &[],
     }
 }
 

@@ -1,6 +1,6 @@
 //! Oprina: the chat and avatar API schema (SQL and data only).
 
-use schema_def::SchemaDef;
+use schema_def::{LegacyState, SchemaDef};
 
 pub fn schema() -> SchemaDef {
     SchemaDef {
@@ -15,6 +15,15 @@ pub fn schema() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/oprina.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
+        legacy: &[LegacyState {
+            name: "psql 001-003 (the run stopped at 004)",
+            evidence: "SELECT 'service_tokens exists, but none of 004''s constraints and no schema_migrations (005)'
+                        WHERE to_regclass('service_tokens') IS NOT NULL AND to_regclass('schema_migrations') IS NULL
+                          AND NOT EXISTS (SELECT FROM pg_constraint WHERE conname = 'chk_users_email_format'
+                                            AND connamespace = current_schema()::regnamespace)",
+            version: 3,
+            converge: include_str!("../sql/adopt_psql_001_003.sql"),
+        }],
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use postgres::{Client, SimpleQueryMessage};
+use postgres::{GenericClient, SimpleQueryMessage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,7 +88,7 @@ UNION ALL
 SELECT 'extension', extname, NULL, NULL, NULL, NULL FROM pg_extension WHERE extname <> 'plpgsql'
 "#;
 
-pub fn read(client: &mut Client) -> Result<Catalog, postgres::Error> {
+pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error> {
     let mut cat = Catalog::default();
     for msg in client.simple_query(QUERY)? {
         let SimpleQueryMessage::Row(row) = msg else { continue };
@@ -159,8 +159,16 @@ impl Catalog {
         let mut put = |key: String, value: String| {
             out.insert(key, hash(&value));
         };
+        // Tables by their columns' names; each column and constraint on its
+        // own, so a difference is named precisely.
         for (n, t) in &self.tables {
-            put(format!("table {n}"), serde_json::to_string(t).expect("json"));
+            put(format!("table {n}"), t.columns.keys().cloned().collect::<Vec<_>>().join(","));
+            for (c, col) in &t.columns {
+                put(format!("column {n}.{c}"), serde_json::to_string(col).expect("json"));
+            }
+            for (k, def) in &t.constraints {
+                put(format!("constraint {n}.{k}"), def.clone());
+            }
         }
         for (n, d) in &self.indexes {
             put(format!("index {n}"), d.clone());

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{migrate, rollback, snapshot, status, verify};
+use crate::commands::{adopt, migrate, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -69,6 +69,12 @@ pub struct MigrateArgs {
     /// With --dry-run: print the SQL that would run, per target, in order
     #[arg(long, requires = "dry_run")]
     pub sql: bool,
+    /// First adopt a database the old tools built (see `runner adopt --help`)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub adopt: bool,
+    /// With --adopt: record this version as applied without matching (after checking it yourself)
+    #[arg(long, value_name = "VERSION", requires = "adopt")]
+    pub baseline: Option<i32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +111,17 @@ pub enum Command {
         /// First write a pg_dump (custom format) of each target into DIR
         #[arg(long, value_name = "DIR")]
         save_backup: Option<PathBuf>,
+    },
+    /// Take over a database the old tools built: record the version it is at, change nothing else
+    #[command(after_help = "The version is the newest whose objects the database matches, or the one the old tool's \
+bookkeeping names (Alembic's alembic_version, Drizzle's journal, ...). With no match nothing changes and the \
+differences against the closest version are listed (exit 1).\n\nExamples:\n  runner --profile socrates-prod adopt\n  \
+runner --profile render-prod adopt --baseline 4          (you checked the database is at version 4)\n  \
+runner --profile render-prod migrate --adopt             (adopt, then apply what is pending)")]
+    Adopt {
+        /// Record this version as applied without matching (after checking it yourself)
+        #[arg(long, value_name = "VERSION")]
+        baseline: Option<i32>,
     },
     /// Write each schema's expected catalog from a scratch database (for developers)
     #[command(after_help = "Examples:\n  runner snapshot --schema morse\n  runner snapshot --check            (exit 1 when a committed catalog is out of date)\n  runner snapshot --admin-url postgres://postgres@127.0.0.1:55432/postgres")]
@@ -144,7 +161,7 @@ fn load_env_file(g: &Global) -> Result<()> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql) {
+    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql || cli.migrate.adopt) {
         return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
     }
     load_env_file(&cli.global)?;
@@ -165,6 +182,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 with_test_data: args.with_test_data || top.with_test_data,
                 dry_run: args.dry_run || top.dry_run,
                 sql: args.sql || top.sql,
+                adopt: args.adopt || top.adopt,
+                baseline: args.baseline.or(top.baseline),
             }),
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
@@ -172,10 +191,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Rollback { confirm, to, save_backup }) => {
             rollback::run(&prof, &targets, &rollback::Options { confirm, to, save_backup })
         }
+        Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
         Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
     }
 }
 
 fn to_options(a: &MigrateArgs) -> migrate::Options {
-    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run, sql: a.sql }
+    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run, sql: a.sql, adopt: a.adopt, baseline: a.baseline }
 }

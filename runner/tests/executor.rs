@@ -24,6 +24,7 @@ fn schema(name: &'static str, migrations: fn() -> Vec<Migration>) -> &'static Sc
         dev_base: None,
         expected_catalog: None,
         integrity_checks: None,
+        legacy: &[],
         down: &[],
         shared_objects: &[],
         version_catalogs: None,

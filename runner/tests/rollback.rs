@@ -123,6 +123,7 @@ fn debris_left_by_a_down_script_is_named() {
         dev_base: None,
         expected_catalog: None,
         integrity_checks: None,
+        legacy: &[],
         down: &[schema_def::DownScript { version: 1, name: "two_tables", sql: "DROP TABLE a;" }],
         shared_objects: &[],
         version_catalogs: Some(r#"{"1": {"table a": "0", "table b": "0"}}"#),

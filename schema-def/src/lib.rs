@@ -41,6 +41,27 @@ pub struct SchemaDef {
     /// one query; each row it returns is one problem (a text), no rows = ok.
     /// `current_setting('runner.production')` is 'true' on production profiles.
     pub integrity_checks: Option<&'static str>,
+    /// States the old tools left databases in, which `runner adopt` accepts
+    /// as evidence when the database matches none of our versions exactly.
+    pub legacy: &'static [LegacyState],
+}
+
+/// A state an old tool left a database in, and the version it corresponds to.
+#[derive(Debug, Clone, Copy)]
+pub struct LegacyState {
+    /// The old tool and its step, e.g. `Alembic 009`.
+    pub name: &'static str,
+    /// A query that returns one row with one text column (what it saw, e.g.
+    /// `alembic_version is 009`) when the database is in this state, and no
+    /// rows otherwise. A missing table counts as no rows.
+    pub evidence: &'static str,
+    /// The version recorded as applied (0: none); the migrations after it
+    /// bring such a database to our schema.
+    pub version: i32,
+    /// SQL that brings a database in this state to `version` exactly (run in
+    /// the adoption's transaction, before our `CREATE OR REPLACE` statements
+    /// of versions up to `version` are run again); empty when none is needed.
+    pub converge: &'static str,
 }
 
 /// The undo script of one migration version.

@@ -16,6 +16,7 @@ pub fn auth() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/socrates-auth.versions.json")),
         integrity_checks: Some(include_str!("../checks/auth.sql")),
+        legacy: &[],
     }
 }
 
@@ -33,6 +34,7 @@ pub fn specs() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/socrates-specs.versions.json")),
         integrity_checks: Some(include_str!("../checks/specs.sql")),
+        legacy: &[],
     }
 }
 

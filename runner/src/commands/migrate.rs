@@ -17,6 +17,10 @@ pub struct Options {
     pub dry_run: bool,
     /// With `dry_run`: print the SQL instead of the list.
     pub sql: bool,
+    /// Adopt a database the old tools built before migrating (`runner adopt`).
+    pub adopt: bool,
+    /// With `adopt`: the version to record when the operator has checked it.
+    pub baseline: Option<i32>,
 }
 
 pub fn timeouts(profile: &Profile) -> Timeouts {
@@ -52,6 +56,10 @@ pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> 
         if opts.dry_run {
             dry_run(profile, t, opts)?;
         } else {
+            if opts.adopt {
+                let adopt = super::adopt::Options { baseline: opts.baseline };
+                super::adopt::adopt_target(profile, t, &adopt, Missing::Create)?;
+            }
             migrate_target(profile, t, opts)?;
         }
     }

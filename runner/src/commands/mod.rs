@@ -3,3 +3,4 @@ pub mod status;
 pub mod snapshot;
 pub mod verify;
 pub mod rollback;
+pub mod adopt;

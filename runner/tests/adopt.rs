@@ -1,0 +1,143 @@
+//! adopt: databases the old tools built are taken over at the right version,
+//! and the following `migrate` brings them to our schema (verify --strict
+//! clean apart from what the old tools left that we do not own); when
+//! nothing matches, nothing changes.
+
+mod common;
+
+use common::*;
+use runner::plan::Plan;
+use schema_def::SchemaDef;
+
+fn def(name: &str) -> &'static SchemaDef {
+    runner::registry::find(name).unwrap()
+}
+
+/// Our versions 1..=v applied the way an old tool would have: the objects,
+/// no history table.
+fn built_without_history(db: &TestDb, def: &'static SchemaDef, v: i32) {
+    let mut c = db.client();
+    if let Some(base) = def.dev_base {
+        c.batch_execute(base).unwrap();
+    }
+    c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
+    for m in def.sorted_migrations().into_iter().filter(|m| m.version() <= v) {
+        let step = Plan { applied: vec![], pending: vec![m], problems: vec![] };
+        runner::executor::apply(&mut c, def, def.name, &step).unwrap();
+    }
+    c.batch_execute(&format!("DROP TABLE {}", def.history_table())).unwrap();
+}
+
+fn history(c: &mut postgres::Client, def: &SchemaDef) -> Vec<String> {
+    rows(c, &format!("SELECT version || ' ' || name FROM {} ORDER BY version", def.history_table()))
+}
+
+fn has_history(c: &mut postgres::Client, def: &SchemaDef) -> bool {
+    count(c, &format!("SELECT count(*) FROM pg_tables WHERE tablename = '{}'", def.history_table())) == 1
+}
+
+/// Adopt, then migrate, then verify: the database ends at our newest version.
+fn adopt_then_converge(p: &Profiles, db: &TestDb, def: &SchemaDef, expect_version: i32, expect_in_log: &str) {
+    let run = p.run("p", &["adopt"]);
+    run.expect(0);
+    assert!(run.all().contains(expect_in_log), "{}", run.all());
+    let mut c = db.client();
+    let recorded = history(&mut c, def);
+    assert_eq!(recorded.len() as i32, expect_version, "{recorded:?}");
+    if expect_version > 0 {
+        let note: String = c
+            .query_one("SELECT obj_description(to_regclass($1), 'pg_class')", &[&def.history_table()])
+            .unwrap()
+            .get(0);
+        assert!(note.contains("adopted by `runner adopt`"), "{note}");
+    }
+    p.run("p", &["migrate"]).expect(0);
+    let verify = p.run("p", &["verify"]);
+    verify.expect(0);
+    assert!(!verify.all().contains("FAIL"), "{}", verify.all());
+}
+
+#[test]
+fn an_empty_database_has_nothing_to_adopt() {
+    let db = TestDb::new("adopt_empty");
+    let p = Profiles::new();
+    p.write("p", &one_target("oprina", &db.url, "production: true"));
+    let run = p.run("p", &["adopt"]);
+    run.expect(0);
+    assert!(run.all().contains("nothing to adopt"), "{}", run.all());
+    assert!(!has_history(&mut db.client(), def("oprina")));
+}
+
+#[test]
+fn a_database_matching_a_version_exactly_is_adopted_there_and_migrate_finishes_it() {
+    let db = TestDb::new("adopt_exact");
+    built_without_history(&db, def("oprina"), 2);
+    let p = Profiles::new();
+    p.write("p", &one_target("oprina", &db.url, "production: true"));
+    adopt_then_converge(&p, &db, def("oprina"), 2, "its objects match version 2");
+    let mut c = db.client();
+    assert_eq!(history(&mut c, def("oprina")).len(), 5);
+    // Already managed: a second adopt changes nothing.
+    let again = p.run("p", &["adopt"]);
+    again.expect(0);
+    assert!(again.all().contains("already managed"), "{}", again.all());
+}
+
+#[test]
+fn no_match_changes_nothing_lists_differences_and_baseline_records_anyway() {
+    let db = TestDb::new("adopt_nomatch");
+    built_without_history(&db, def("oprina"), 2);
+    let mut c = db.client();
+    c.batch_execute("ALTER TABLE users DROP COLUMN timezone CASCADE; CREATE INDEX idx_custom ON users (email)").unwrap();
+    let before = (catalog(&mut c), data_fingerprint(&mut c));
+    let p = Profiles::new();
+    p.write("p", &one_target("oprina", &db.url, "production: true"));
+    let run = p.run("p", &["adopt"]);
+    run.expect(1);
+    let out = run.all();
+    assert!(out.contains("nothing was changed") && out.contains("Closest is version 2"), "{out}");
+    assert!(out.contains("column users.timezone is missing"), "{out}");
+    assert!(out.contains("--baseline"), "{out}");
+    assert!(!has_history(&mut c, def("oprina")));
+    assert_eq!((catalog(&mut c), data_fingerprint(&mut c)), before);
+
+    p.run("p", &["adopt", "--baseline", "9"]).expect(2);
+    let run = p.run("p", &["adopt", "--baseline", "2"]);
+    run.expect(0);
+    assert!(run.all().contains("as given by --baseline"), "{}", run.all());
+    assert_eq!(history(&mut c, def("oprina")), vec!["1 initial_schema", "2 add_avatar_usage"]);
+}
+
+#[test]
+fn oprina_after_a_psql_run_that_stopped_at_004() {
+    let db = TestDb::new("adopt_oprina");
+    built_without_history(&db, def("oprina"), 3);
+    let mut c = db.client();
+    c.batch_execute(include_str!("../../oprina-schema/tests/fixtures/legacy_psql_stopped_at_004.sql")).unwrap();
+    c.batch_execute("INSERT INTO users (email, display_name) VALUES ('admin@oprina.local', 'Admin')").unwrap();
+    let p = Profiles::new();
+    p.write("p", &one_target("oprina", &db.url, "production: true"));
+    adopt_then_converge(&p, &db, def("oprina"), 3, "recognised psql 001-003");
+    // The rows the old database held are still there, and its code is ours now.
+    assert_eq!(count(&mut c, "SELECT count(*) FROM users WHERE email = 'admin@oprina.local'"), 1);
+    assert_eq!(
+        rows(&mut c, "SELECT pg_get_function_result('cleanup_expired_tokens'::regproc)")[0],
+        "TABLE(deactivated_service_tokens integer, deleted_user_tokens integer, deleted_refresh_logs integer)"
+    );
+    assert_eq!(rows(&mut c, "SELECT data_type FROM information_schema.columns WHERE table_name='users' AND column_name='created_at'")[0], "timestamp with time zone");
+}
+
+#[test]
+fn migrate_adopt_does_both_in_one_command() {
+    let db = TestDb::new("adopt_migrate");
+    built_without_history(&db, def("oprina"), 4);
+    let p = Profiles::new();
+    p.write("p", &one_target("oprina", &db.url, "production: true"));
+    // Without --adopt, migrate refuses to run V1 over existing objects (and rolls back).
+    p.run("p", &["migrate"]).expect(4);
+    let run = p.run("p", &["migrate", "--adopt"]);
+    run.expect(0);
+    assert!(run.all().contains("its objects match version 4"), "{}", run.all());
+    assert_eq!(history(&mut db.client(), def("oprina")).len(), 5);
+    p.run("p", &["verify", "--strict"]).expect(0);
+}
