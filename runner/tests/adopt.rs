@@ -141,3 +141,33 @@ fn migrate_adopt_does_both_in_one_command() {
     assert_eq!(history(&mut db.client(), def("oprina")).len(), 5);
     p.run("p", &["verify", "--strict"]).expect(0);
 }
+
+/// A Socrates database as Alembic left it at `revision`: our versions up to
+/// the matching one, the Alembic differences, and alembic_version.
+fn alembic_database(tag: &str, schema: &str, v: i32, revision: &str) -> TestDb {
+    let db = TestDb::new(tag);
+    built_without_history(&db, def(schema), v);
+    let mut c = db.client();
+    c.batch_execute(include_str!("../../socrates-schema/tests/fixtures/legacy_alembic.sql")).unwrap();
+    c.execute("INSERT INTO alembic_version VALUES ($1)", &[&revision]).unwrap();
+    db
+}
+
+#[test]
+fn socrates_at_alembic_009_and_017() {
+    for (schema, v, revision) in [("socrates-auth", 2, "002"), ("socrates-specs", 7, "009"), ("socrates-auth", 3, "010"), ("socrates-specs", 11, "017")] {
+        let db = alembic_database(&format!("adopt_{revision}"), schema, v, revision);
+        let mut c = db.client();
+        let redundant = count(&mut c, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix\\_%' AND indexname IN ('ix_users_email','ix_specifications_project_id','ix_teams_name')");
+        assert!(redundant > 0, "{schema}@{revision}: the fixture has the redundant indexes");
+        let p = Profiles::new();
+        p.write("p", &one_target(schema, &db.url, "production: true"));
+        adopt_then_converge(&p, &db, def(schema), v, &format!("recognised Alembic {revision}: alembic_version holds {revision}"));
+        assert_eq!(count(&mut c, "SELECT count(*) FROM pg_indexes WHERE indexname IN ('ix_users_email','ix_specifications_project_id','ix_teams_name')"), 0);
+        if schema == "socrates-specs" {
+            assert_eq!(rows(&mut c, "SELECT data_type FROM information_schema.columns WHERE table_name='questions' AND column_name='context'")[0], "text");
+        }
+        // alembic_version stays, for a way back to the old tool.
+        assert_eq!(rows(&mut c, "SELECT version_num FROM alembic_version"), vec![revision]);
+    }
+}

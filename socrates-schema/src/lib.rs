@@ -1,6 +1,23 @@
 //! Socrates: two migration sets, one per database (auth and specs). SQL and data only.
 
-use schema_def::SchemaDef;
+use schema_def::{LegacyState, SchemaDef};
+
+const ADOPT_ALEMBIC: &str = include_str!("../sql/adopt_alembic.sql");
+
+/// An Alembic revision of `alembic_version` and the version it corresponds to.
+const fn alembic(name: &'static str, evidence: &'static str, version: i32) -> LegacyState {
+    LegacyState { name, evidence, version, converge: ADOPT_ALEMBIC }
+}
+
+const AUTH_LEGACY: &[LegacyState] = &[
+    alembic("Alembic 002", "SELECT 'alembic_version holds ' || string_agg(version_num, ', ') FROM alembic_version HAVING bool_or(version_num = '002')", 2),
+    alembic("Alembic 010", "SELECT 'alembic_version holds ' || string_agg(version_num, ', ') FROM alembic_version HAVING bool_or(version_num = '010')", 3),
+];
+
+const SPECS_LEGACY: &[LegacyState] = &[
+    alembic("Alembic 009", "SELECT 'alembic_version holds ' || string_agg(version_num, ', ') FROM alembic_version HAVING bool_or(version_num = '009')", 7),
+    alembic("Alembic 017", "SELECT 'alembic_version holds ' || string_agg(version_num, ', ') FROM alembic_version HAVING bool_or(version_num = '017')", 11),
+];
 
 /// `socrates-auth`: users, refresh tokens and administration (database socrates_auth).
 pub fn auth() -> SchemaDef {
@@ -16,7 +33,7 @@ pub fn auth() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/socrates-auth.versions.json")),
         integrity_checks: Some(include_str!("../checks/auth.sql")),
-        legacy: &[],
+        legacy: AUTH_LEGACY,
     }
 }
 
@@ -34,7 +51,7 @@ pub fn specs() -> SchemaDef {
         shared_objects: &[],
         version_catalogs: Some(include_str!("../catalog/socrates-specs.versions.json")),
         integrity_checks: Some(include_str!("../checks/specs.sql")),
-        legacy: &[],
+        legacy: SPECS_LEGACY,
     }
 }
 

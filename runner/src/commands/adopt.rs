@@ -124,15 +124,19 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         .rev()
         .find(|(v, expected)| **v > 0 && differences(&live, expected, &all, **v).is_empty())
         .map(|(v, _)| *v);
-    if let Some(v) = exact {
-        return Ok(Outcome::Adopted(Adopted { version: v, reason: Reason::Catalog, evidence: seen }));
-    }
-    if let Some((state, what)) = evidence.iter().max_by_key(|(s, _)| s.version) {
-        return Ok(Outcome::Adopted(Adopted {
-            version: state.version,
-            reason: Reason::Legacy { state: state.name.to_string(), evidence: what.clone() },
-            evidence: seen,
-        }));
+    // The old tool's bookkeeping wins unless the objects show a newer version:
+    // its converging SQL also removes what the old tool left that we do not own.
+    let legacy = evidence.iter().max_by_key(|(s, _)| s.version);
+    match (legacy, exact) {
+        (Some((state, what)), e) if e.is_none_or(|v| state.version >= v) => {
+            return Ok(Outcome::Adopted(Adopted {
+                version: state.version,
+                reason: Reason::Legacy { state: state.name.to_string(), evidence: what.clone() },
+                evidence: seen,
+            }));
+        }
+        (_, Some(v)) => return Ok(Outcome::Adopted(Adopted { version: v, reason: Reason::Catalog, evidence: seen })),
+        _ => {}
     }
     let (v, diffs) = versions
         .iter()
