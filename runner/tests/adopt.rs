@@ -42,9 +42,11 @@ fn adopt_then_converge(p: &Profiles, db: &TestDb, def: &SchemaDef, expect_versio
     run.expect(0);
     assert!(run.all().contains(expect_in_log), "{}", run.all());
     let mut c = db.client();
-    let recorded = history(&mut c, def);
-    assert_eq!(recorded.len() as i32, expect_version, "{recorded:?}");
-    if expect_version > 0 {
+    if expect_version == 0 {
+        assert!(!has_history(&mut c, def), "nothing is recorded for a state our migrations converge on");
+    } else {
+        let recorded = history(&mut c, def);
+        assert_eq!(recorded.len() as i32, expect_version, "{recorded:?}");
         let note: String = c
             .query_one("SELECT obj_description(to_regclass($1), 'pg_class')", &[&def.history_table()])
             .unwrap()
@@ -169,5 +171,32 @@ fn socrates_at_alembic_009_and_017() {
         }
         // alembic_version stays, for a way back to the old tool.
         assert_eq!(rows(&mut c, "SELECT version_num FROM alembic_version"), vec![revision]);
+    }
+}
+
+#[test]
+fn mued_built_by_drizzle_0005_by_the_hand_run_0006_0008_and_after_the_original_rollback() {
+    let mued = def("mued");
+    for (fixture, journal, expect) in [
+        (include_str!("../../mued-schema/test-fixtures/adopt_drizzle_0005.sql"), true, "recognised the application's Drizzle migrations: drizzle.__drizzle_migrations holds 6 migrations"),
+        (include_str!("../../mued-schema/test-fixtures/adopt_handwritten_0006_0008.sql"), false, "recognised the hand-run 0006-0008 scripts"),
+        (include_str!("../../mued-schema/test-fixtures/adopt_after_original_rollback.sql"), false, "recognised the hand-run 0006-0008 scripts"),
+    ] {
+        let db = TestDb::new("adopt_mued");
+        let mut c = db.client();
+        c.batch_execute(mued.dev_base.unwrap()).unwrap();
+        c.batch_execute(fixture).unwrap();
+        if journal {
+            c.batch_execute(
+                "CREATE SCHEMA drizzle;
+                 CREATE TABLE drizzle.__drizzle_migrations (id serial PRIMARY KEY, hash text NOT NULL, created_at bigint);
+                 INSERT INTO drizzle.__drizzle_migrations (hash, created_at) SELECT md5(i::text), 1700000000000 + i FROM generate_series(0, 5) i;",
+            )
+            .unwrap();
+        }
+        let p = Profiles::new();
+        p.write("p", &one_target("mued", &db.url, "production: true"));
+        adopt_then_converge(&p, &db, mued, 0, expect);
+        assert_eq!(history(&mut c, mued).len(), 3);
     }
 }

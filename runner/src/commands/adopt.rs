@@ -126,7 +126,8 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         .map(|(v, _)| *v);
     // The old tool's bookkeeping wins unless the objects show a newer version:
     // its converging SQL also removes what the old tool left that we do not own.
-    let legacy = evidence.iter().max_by_key(|(s, _)| s.version);
+    // On a tie the state declared first wins (max_by_key keeps the last).
+    let legacy = evidence.iter().rev().max_by_key(|(s, _)| s.version);
     match (legacy, exact) {
         (Some((state, what)), e) if e.is_none_or(|v| state.version >= v) => {
             return Ok(Outcome::Adopted(Adopted {
@@ -212,7 +213,8 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
     };
     let note = format!("Versions 1 to {} adopted by `runner adopt`, not applied by the runner: {how}.", adopted.version);
     let mut tx = client.transaction().map_err(|e| Error::failed(describe_pg(&e)))?;
-    if let Some(sql) = converge {
+    // A version-0 state needs nothing recorded: our migrations converge on it.
+    if let Some(sql) = converge.filter(|_| adopted.version > 0) {
         if !sql.trim().is_empty() {
             tx.batch_execute(sql).map_err(|e| {
                 Error::failed(format!("bringing the database to version {} failed: {} (rolled back, nothing changed)", adopted.version, describe_pg(&e)))
