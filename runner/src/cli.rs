@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{adopt, migrate, rollback, snapshot, status, verify};
+use crate::commands::{adopt, etl, migrate, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -123,6 +123,9 @@ runner --profile render-prod migrate --adopt             (adopt, then apply what
         #[arg(long, value_name = "VERSION")]
         baseline: Option<i32>,
     },
+    /// Import a legacy database (profile section etl.NAME)
+    #[command(subcommand)]
+    Etl(EtlCommand),
     /// Write each schema's expected catalog from a scratch database (for developers)
     #[command(after_help = "Examples:\n  runner snapshot --schema morse\n  runner snapshot --check            (exit 1 when a committed catalog is out of date)\n  runner snapshot --admin-url postgres://postgres@127.0.0.1:55432/postgres")]
     Snapshot {
@@ -135,6 +138,23 @@ runner --profile render-prod migrate --adopt             (adopt, then apply what
         /// Compare with the committed files instead of writing them
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EtlCommand {
+    /// Totalis: legacy tls_* database → coaches, categories, app_config, images to storage
+    #[command(after_help = "Examples:\n  runner --profile local etl totalis --dry-run      (report what would change; write nothing)\n  \
+runner --profile local etl totalis\n  runner --profile totalis-prod etl totalis --format json\n\n\
+Exit codes: 0 done (or nothing to change), 1 the legacy data failed a check (nothing written), 2 bad profile,\n\
+3 a database unreachable, 4 an upload or the load failed (database rolled back; rerun to finish), 5 lock timeout.")]
+    Totalis {
+        /// Extract, transform and check; print what would change and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format of the report (json: one document on stdout)
+        #[arg(long, value_enum, default_value = "text")]
+        format: status::Format,
     },
 }
 
@@ -191,6 +211,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Rollback { confirm, to, save_backup }) => {
             rollback::run(&prof, &targets, &rollback::Options { confirm, to, save_backup })
         }
+        Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) => etl::run(&prof, dry_run, format),
         Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
         Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
     }

@@ -6,7 +6,7 @@ use schema_def::SchemaDef;
 
 pub fn all() -> &'static [SchemaDef] {
     static ALL: OnceLock<Vec<SchemaDef>> = OnceLock::new();
-    ALL.get_or_init(|| vec![morse_schema::schema(), socrates_schema::auth(), socrates_schema::specs(), oprina_schema::schema(), mued_schema::schema()])
+    ALL.get_or_init(|| vec![morse_schema::schema(), socrates_schema::auth(), socrates_schema::specs(), oprina_schema::schema(), mued_schema::schema(), totalis_etl::schema()])
 }
 
 pub fn find(name: &str) -> Option<&'static SchemaDef> {

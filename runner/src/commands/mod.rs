@@ -4,3 +4,4 @@ pub mod snapshot;
 pub mod verify;
 pub mod rollback;
 pub mod adopt;
+pub mod etl;

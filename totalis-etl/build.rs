@@ -1,0 +1,3 @@
+fn main() {
+    schema_def::build::schema_crate(&[("down", "down.rs")]);
+}

@@ -1,0 +1,46 @@
+//! Totalis: the target schema (SQL and data) and the import of the legacy
+//! `tls_*` database into it, images included.
+//!
+//! The import is a pipeline of small steps: `extract` streams the legacy rows,
+//! `transform` turns them into target rows with pure functions, `images` and
+//! `storage` put the pictures in object storage, `validate` holds the gates
+//! before and after the load, and `load` writes everything in one transaction.
+
+use schema_def::SchemaDef;
+
+pub mod extract;
+pub mod hierarchy;
+pub mod ids;
+pub mod images;
+pub mod legacy;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod progress;
+pub mod storage;
+pub mod transform;
+
+pub fn schema() -> SchemaDef {
+    SchemaDef {
+        name: "totalis",
+        summary: "Totalis coaches, categories and app_config, with the legacy import's id and image maps",
+        migrations: schema_def::embed!("migrations"),
+        test_data: Some(include_str!("../test-data/test_data.sql")),
+        prerequisites: None,
+        dev_base: None,
+        expected_catalog: None,
+        down: include!(concat!(env!("OUT_DIR"), "/down.rs")),
+        shared_objects: &[],
+        version_catalogs: None,
+        integrity_checks: Some(include_str!("../checks/integrity.sql")),
+        legacy: &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_sql_file_is_embedded() {
+        schema_def::assert_all_embedded(&super::schema());
+    }
+}
