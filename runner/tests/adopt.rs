@@ -200,3 +200,77 @@ fn mued_built_by_drizzle_0005_by_the_hand_run_0006_0008_and_after_the_original_r
         assert_eq!(history(&mut c, mued).len(), 3);
     }
 }
+
+/// MORSE as the original init_database.sh left it (reference §10: archived
+/// migrations, then the consolidated files), and the same with only the
+/// consolidated files' user_progress (nullable, NO ACTION).
+#[test]
+fn morse_built_by_init_database_sh() {
+    let morse = def("morse");
+    for consolidated_only in [false, true] {
+        let db = TestDb::new("adopt_morse");
+        built_without_history(&db, morse, 4);
+        let mut c = db.client();
+        c.batch_execute(include_str!("../../morse-schema/tests/fixtures/legacy_init_database.sql")).unwrap();
+        if consolidated_only {
+            c.batch_execute(
+                "ALTER TABLE user_progress ALTER COLUMN workout_id DROP NOT NULL,
+                   DROP CONSTRAINT user_progress_workout_id_fkey,
+                   ADD CONSTRAINT user_progress_workout_id_fkey FOREIGN KEY (workout_id) REFERENCES workouts (id)",
+            )
+            .unwrap();
+        }
+        assert_eq!(count(&mut c, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'speaker_verifications'::regclass AND contype = 'f' AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = 'speaker_verifications'::regclass AND attname = 'audio_file_id')]"), 2);
+        // Rows the legacy schema allows (ids from uuid-ossp's default).
+        c.batch_execute(
+            "INSERT INTO users (device_uuid) VALUES ('A1B2C3D4-0000-4000-8000-00000000BEEF');
+             INSERT INTO audio_files (user_id, original_filename, file_path, file_size)
+                  SELECT id, 'workout_BEEF.m4a', '/uploads/workout_BEEF.m4a', 1234 FROM users;
+             INSERT INTO transcriptions (audio_file_id, raw_text, confidence_score, processing_time_seconds)
+                  SELECT id, 'bench press 3 sets of 8 at 135', 0.93, 1.25 FROM audio_files;
+             INSERT INTO workouts (user_id, audio_file_id, transcription_id, workout_date, workout_start_time, workout_duration_minutes)
+                  SELECT a.user_id, a.id, t.id, DATE '2025-12-01', TIME '07:30', 45 FROM audio_files a JOIN transcriptions t ON t.audio_file_id = a.id;
+             INSERT INTO exercises (workout_id, exercise_name, sets, reps, weight_lbs, duration_minutes)
+                  SELECT id, 'Bench Press', 3, ARRAY[8,8,8], ARRAY[135,135,140], 12.5 FROM workouts;
+             INSERT INTO user_progress (user_id, exercise_name, metric_type, metric_value, recorded_date, workout_id)
+                  SELECT user_id, 'Bench Press', m, v, workout_date, id FROM workouts, (VALUES ('weight', 140), ('reps', 8)) AS x(m, v);
+             INSERT INTO app_users (passphrase_hash) VALUES ('$2b$10$notarealhash');
+             INSERT INTO teams (team_name, creator_user_id, created_at) SELECT 'Morning crew', id, TIMESTAMP '2025-01-02 03:04:05' FROM app_users;",
+        )
+        .unwrap();
+        if consolidated_only {
+            // The original bug: progress rows block deleting their workout.
+            let mut tx = c.transaction().unwrap();
+            assert!(tx.batch_execute("DELETE FROM workouts").is_err());
+            tx.rollback().unwrap();
+        }
+        let p = Profiles::new();
+        p.write("p", &one_target("morse", &db.url, "production: true"));
+        adopt_then_converge(&p, &db, morse, 4, "recognised init_database.sh");
+        p.run("p", &["verify", "--strict"]).expect(0);
+
+        // The rows are still there, the data moved, and the code is ours.
+        for (table, n) in [("users", 1), ("audio_files", 1), ("transcriptions", 1), ("workouts", 1), ("exercises", 1), ("user_progress", 2), ("teams", 1)] {
+            assert_eq!(count(&mut c, &format!("SELECT count(*) FROM {table}")), n, "{table}");
+        }
+        assert_eq!(rows(&mut c, "SELECT processing_time_ms, confidence_score FROM transcriptions"), vec!["1250|0.9300"]);
+        assert_eq!(rows(&mut c, "SELECT duration_seconds, date_completed::date, device_uuid FROM workouts"), vec!["2700|2025-12-01|A1B2C3D4-0000-4000-8000-00000000BEEF"]);
+        assert_eq!(rows(&mut c, "SELECT name, weight, duration_seconds FROM exercises"), vec!["Bench Press|140|750"]);
+        assert_eq!(count(&mut c, "SELECT count(*) FROM teams WHERE created_at = TIMESTAMPTZ '2025-01-02 03:04:05+00'"), 1);
+        assert_eq!(rows(&mut c, "SELECT device_uuid FROM search_devices_by_last4('beef')"), vec!["A1B2C3D4-0000-4000-8000-00000000BEEF"]);
+        for (table, column) in [("speaker_verifications", "audio_file_id"), ("users", "migrated_to_app_user_id"), ("audio_files", "session_id")] {
+            let fks = format!(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = '{table}'::regclass AND contype = 'f'
+                    AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}')]"
+            );
+            assert_eq!(count(&mut c, &fks), 1, "foreign keys on {table}({column})");
+        }
+        assert_eq!(count(&mut c, "SELECT count(*) FROM information_schema.columns WHERE column_default LIKE '%uuid_generate_v4%'"), 0);
+        // The sync triggers are back: an API-style insert fills the worker's columns.
+        c.batch_execute("INSERT INTO workouts (user_id, date_completed, duration_seconds) SELECT id, TIMESTAMPTZ '2025-12-02 08:00:00+00', 600 FROM users").unwrap();
+        assert_eq!(count(&mut c, "SELECT count(*) FROM workouts WHERE workout_duration_minutes = 10 AND audio_file_id IS NULL"), 1);
+        // Deleting the workout takes its progress rows with it.
+        c.batch_execute("DELETE FROM workouts WHERE audio_file_id IS NOT NULL").unwrap();
+        assert_eq!(count(&mut c, "SELECT count(*) FROM user_progress"), 0);
+    }
+}

@@ -28,10 +28,10 @@ pub fn schema() -> SchemaDef {
         test_data: Some(include_str!("../test-data/test_data.sql")),
         prerequisites: None,
         dev_base: None,
-        expected_catalog: None,
+        expected_catalog: Some(include_str!("../catalog/totalis.json")),
         down: include!(concat!(env!("OUT_DIR"), "/down.rs")),
         shared_objects: &[],
-        version_catalogs: None,
+        version_catalogs: Some(include_str!("../catalog/totalis.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
         legacy: &[],
     }

@@ -1,0 +1,307 @@
+//! The Totalis import end to end: a generated legacy database, a freshly
+//! migrated target, images in a storage directory (or the fake Supabase).
+//! Every rule is checked against the source rows.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use postgres::Client;
+use totalis_etl::legacy::{self, Options};
+use totalis_etl::pipeline::{self, EtlError, Settings};
+use totalis_etl::storage::{fake_supabase::FakeSupabase, FailAfter, FilesystemStorage, HttpOptions, SupabaseStorage};
+use totalis_etl::{ids, images};
+
+struct Setup {
+    legacy: TestDb,
+    target: TestDb,
+    storage: PathBuf,
+    p: Profiles,
+}
+
+fn setup(opts: Options, with_test_data: bool) -> Setup {
+    let legacy = TestDb::new("tls_src");
+    legacy::generate(&mut legacy.client(), &opts).unwrap();
+    let target = TestDb::new("tls_dst");
+    let storage = std::env::temp_dir().join(format!("{}_storage", target.name));
+    let p = Profiles::new();
+    p.write(
+        "p",
+        &format!(
+            "production: false\ntargets:\n  - name: totalis\n    schema: totalis\n    url: \"{}\"\netl:\n  totalis:\n    source_url: \"{}\"\n    target: totalis\n    \
+             storage: {{ kind: filesystem, root: \"{}\", public_base_url: \"http://files.test/storage\" }}\n",
+            target.url,
+            legacy.url,
+            storage.display()
+        ),
+    );
+    let args: &[&str] = if with_test_data { &["migrate", "--with-test-data"] } else { &["migrate"] };
+    p.run("p", args).expect(0);
+    Setup { legacy, target, storage, p }
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.storage);
+    }
+}
+
+fn files(dir: &PathBuf) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn one(c: &mut Client, sql: &str) -> String {
+    rows(c, sql).into_iter().next().unwrap_or_else(|| panic!("no row: {sql}"))
+}
+
+#[test]
+fn full_import_follows_every_rule_and_a_rerun_changes_nothing() {
+    let s = setup(Options::default(), true);
+    let run = s.p.run("p", &["etl", "totalis"]);
+    run.expect(0);
+    let (mut src, mut dst) = (s.legacy.client(), s.target.client());
+
+    // Counts equal the source's (config: every row plus default_coach).
+    let owned = |c: &mut Client, e: &str| count(c, &format!("SELECT count(*) FROM legacy_id_map WHERE entity = '{e}'"));
+    assert_eq!(owned(&mut dst, "coach"), count(&mut src, "SELECT count(*) FROM tls_coach"));
+    assert_eq!(owned(&mut dst, "category"), count(&mut src, "SELECT count(*) FROM tls_category"));
+    let configs = count(&mut src, "SELECT (SELECT count(*) FROM tls_prompt) + (SELECT count(*) FROM tls_variable) + (SELECT count(*) FROM tls_system)");
+    assert_eq!(count(&mut dst, "SELECT count(*) FROM app_config WHERE key ~ '^(prompt|var|system)_'"), configs);
+
+    // Ids: the original deterministic formula, per legacy id.
+    for r in rows(&mut src, "SELECT id FROM tls_coach") {
+        let id: i32 = r.parse().unwrap();
+        assert_eq!(one(&mut dst, &format!("SELECT new_id FROM legacy_id_map WHERE entity='coach' AND legacy_id={id}")), ids::coach_id(id));
+    }
+    assert_eq!(ids::coach_id(1), "0d33d926-1ff8-45a4-8e96-bc45b919a131");
+    let daniel = ids::coach_id(legacy::DANIEL_COACH);
+
+    // Coaches: sex mapping, birth years, prompt kept, names trimmed, UTC timestamps.
+    let coach = |c: &mut Client, legacy_id: i32, col: &str| one(c, &format!("SELECT coalesce({col}::text, 'NULL') FROM coaches WHERE id = '{}'", ids::coach_id(legacy_id)));
+    for r in rows(&mut src, "SELECT id, coalesce(sex, 'NULL') FROM tls_coach") {
+        let (id, sex) = r.split_once('|').unwrap();
+        let expected = match sex.trim().to_lowercase().as_str() {
+            "m" | "male" => "male",
+            "f" | "female" => "female",
+            "n" => "non_binary",
+            _ => "NULL",
+        };
+        assert_eq!(coach(&mut dst, id.parse().unwrap(), "sex"), expected, "coach {id} sex {sex:?}");
+    }
+    assert_eq!(coach(&mut dst, legacy::DANIEL_COACH, "year_of_birth"), "1978");
+    assert_eq!(
+        count(&mut dst, "SELECT count(*) FROM coaches c JOIN legacy_id_map m ON m.new_id = c.id::text WHERE m.entity='coach' AND year_of_birth = 2022"),
+        0,
+        "\"I manage 3 teams\" is not an age"
+    );
+    assert_eq!(count(&mut src, "SELECT count(*) FROM tls_coach WHERE prompt IS NOT NULL AND prompt <> ''"), count(&mut dst, "SELECT count(*) FROM coaches WHERE prompt IS NOT NULL"));
+    assert_eq!(count(&mut dst, "SELECT count(*) FROM coaches WHERE name <> btrim(name)"), 0);
+    for r in rows(&mut src, "SELECT id, to_char(time_create, 'YYYY-MM-DD HH24:MI:SS.US') FROM tls_coach") {
+        let (id, t) = r.split_once('|').unwrap();
+        assert_eq!(coach(&mut dst, id.parse().unwrap(), "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"), t, "coach {id} created_at is time_create read as UTC");
+    }
+
+    // Images: every referenced image stored once, bytes and type right, URLs by id.
+    let map = rows(&mut dst, "SELECT legacy_image_id, bucket, path, public_url, byte_size, sha256, content_type FROM legacy_image_map ORDER BY 1");
+    assert_eq!(files(&s.storage).len(), map.len());
+    for m in &map {
+        let f: Vec<&str> = m.split('|').collect();
+        let bytes = std::fs::read(s.storage.join(f[1]).join(f[2])).unwrap();
+        assert_eq!(images::sha256_hex(&bytes), f[5]);
+        assert_eq!(bytes.len().to_string(), f[4]);
+        let src_sha = one(&mut src, &format!("SELECT encode(sha256(data), 'hex') FROM tls_image WHERE id = {}", f[0]));
+        assert_eq!(src_sha, f[5], "image {} is the legacy bytes", f[0]);
+        assert_eq!(f[3], format!("http://files.test/storage/{}/{}", f[1], f[2]));
+    }
+    assert_eq!(one(&mut dst, &format!("SELECT content_type FROM legacy_image_map WHERE legacy_image_id = {}", legacy::PNG_LABELLED_JPE_IMAGE)), "image/png");
+    assert_eq!(one(&mut dst, &format!("SELECT content_type FROM legacy_image_map WHERE legacy_image_id = {}", legacy::SVG_IMAGE)), "image/svg+xml");
+    assert_eq!(one(&mut dst, &format!("SELECT content_type FROM legacy_image_map WHERE legacy_image_id = {}", legacy::NULL_EXTENSION_IMAGE)), "image/jpeg");
+    // photo_url comes from the map by the coach's own image id, never by name.
+    for r in rows(&mut src, "SELECT id, coalesce(nullif(image_id, 0), nullif(image60_id, 0), nullif(image45_id, 0), nullif(image30_id, 0)) FROM tls_coach") {
+        let (id, img) = r.split_once('|').unwrap();
+        let expected = if img == "NULL" { "NULL".to_string() } else { one(&mut dst, &format!("SELECT public_url FROM legacy_image_map WHERE legacy_image_id = {img}")) };
+        assert_eq!(coach(&mut dst, id.parse().unwrap(), "photo_url"), expected, "coach {id}");
+    }
+    // Shared image ids are stored once.
+    assert_eq!(count(&mut dst, &format!("SELECT count(*) FROM legacy_image_map WHERE legacy_image_id = {}", legacy::SHARED_COACH_IMAGE)), 1);
+
+    // Categories: parents, defaults for explicit NULLs, followup rules, order kept.
+    assert_eq!(count(&mut dst, "SELECT count(*) FROM categories c JOIN legacy_id_map m ON m.new_id = c.id::text AND m.entity='category' WHERE parent_id IS NULL"),
+               count(&mut src, "SELECT count(*) FROM tls_category WHERE parent_id IS NULL OR parent_id = 0"));
+    for r in rows(&mut src, "SELECT id, parent_id FROM tls_category WHERE parent_id > 0") {
+        let (id, parent) = r.split_once('|').unwrap();
+        let got = one(&mut dst, &format!("SELECT parent_id FROM categories WHERE id = '{}'", ids::category_id(id.parse().unwrap())));
+        assert_eq!(got, ids::category_id(parent.parse().unwrap()));
+    }
+    for (cond, col, want) in [
+        ("followup_timer = 0", "followup_timer", "0"),
+        ("followup_timer < 0", "followup_timer", "NULL"),
+        ("max_questions IS NULL OR max_questions = 0", "max_questions", "5"),
+        ("max_questions > 20", "max_questions", "20"),
+        ("checkin_enabled IS NULL", "checkin_enabled", "true"),
+        ("show_checkin_history IS NULL", "show_checkin_history", "false"),
+        ("followup_chat_enabled", "followup_chat_enabled", "true"),
+        ("followup_chat_enabled IS NULL", "followup_chat_enabled", "false"),
+    ] {
+        let legacy_ids = rows(&mut src, &format!("SELECT id FROM tls_category WHERE {cond}"));
+        assert!(!legacy_ids.is_empty(), "the generated data has categories with {cond}");
+        for i in legacy_ids {
+            let got = one(&mut dst, &format!("SELECT coalesce({col}::text, 'NULL') FROM categories WHERE id = '{}'", ids::category_id(i.parse().unwrap())));
+            assert_eq!(got, want, "category {i} where {cond}: {col}");
+        }
+    }
+
+    // Config rows: keys, JSON values, is_public from "user", descriptions.
+    for r in rows(&mut src, "SELECT name, coalesce(\"user\"::text, 'false'), coalesce(btrim(value), '') FROM tls_variable") {
+        let f: Vec<&str> = r.split('|').collect();
+        let key = format!("var_{}", totalis_etl::transform::sanitize_key(f[0]));
+        assert_eq!(one(&mut dst, &format!("SELECT is_public::text FROM app_config WHERE key = '{key}'")), f[1]);
+        assert_eq!(one(&mut dst, &format!("SELECT value->>'content' FROM app_config WHERE key = '{key}'")), f[2]);
+        assert_eq!(one(&mut dst, &format!("SELECT description FROM app_config WHERE key = '{key}'")), format!("Variable: {}", f[0]));
+    }
+    // default_coach points at the active coach named exactly Daniel.
+    assert_eq!(one(&mut dst, "SELECT value->>'default_coach_id' FROM app_config WHERE key = 'default_coach'"), daniel);
+    assert_eq!(coach(&mut dst, legacy::DANIEL_COACH, "is_active"), "true");
+    // The seed rows the import does not own stay, and are reported.
+    assert_eq!(count(&mut dst, "SELECT count(*) FROM coaches WHERE name = 'Alex'"), 1);
+    assert!(run.all().contains("is not from the legacy import but has the name of an imported coach"), "{}", run.all());
+    // verify is clean: the integrity checks agree.
+    s.p.run("p", &["verify"]).expect(0);
+
+    // A second run: nothing new, nothing updated, images skipped by hash.
+    let before = (data_fingerprint(&mut dst), files(&s.storage));
+    let again = s.p.run("p", &["etl", "totalis", "--format", "json"]);
+    again.expect(0);
+    let report: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    for table in ["coaches", "categories", "app_config", "image_map"] {
+        assert_eq!(report[table]["new"], 0, "{table}: {}", again.stdout);
+        assert_eq!(report[table]["updated"], 0, "{table}: {}", again.stdout);
+    }
+    assert_eq!(report["images"]["uploaded"], 0);
+    assert_eq!(report["images"]["skipped"], report["images"]["referenced"]);
+    let mut after_fp = data_fingerprint(&mut dst);
+    let mut before_fp = before.0.clone();
+    // legacy_id_map.imported_at is untouched too, so the fingerprints are equal.
+    after_fp.sort();
+    before_fp.sort();
+    assert_eq!(after_fp, before_fp);
+    assert_eq!(files(&s.storage), before.1);
+}
+
+#[test]
+fn dry_run_reports_and_writes_nothing() {
+    let s = setup(Options::default(), false);
+    let mut dst = s.target.client();
+    let before = data_fingerprint(&mut dst);
+    let run = s.p.run("p", &["etl", "totalis", "--dry-run"]);
+    run.expect(0);
+    let out = run.all();
+    assert!(out.contains("dry run: nothing was written"), "{out}");
+    assert!(out.contains("coaches          8 new"), "{out}");
+    assert!(out.contains("to upload"), "{out}");
+    assert_eq!(data_fingerprint(&mut dst), before);
+    assert!(files(&s.storage).is_empty());
+}
+
+#[test]
+fn a_source_with_a_cycle_an_orphan_a_missing_image_or_a_key_collision_stops_before_writing() {
+    let s = setup(Options { defects: true, ..Options::default() }, false);
+    let mut dst = s.target.client();
+    let before = data_fingerprint(&mut dst);
+    let run = s.p.run("p", &["etl", "totalis"]);
+    run.expect(1);
+    let out = run.all();
+    assert!(out.contains("nothing was written"), "{out}");
+    assert!(out.contains(&format!("{} → {} → {}", legacy::DEFECT_CYCLE_CATEGORY_A, legacy::DEFECT_CYCLE_CATEGORY_B, legacy::DEFECT_CYCLE_CATEGORY_A)), "the cycle is printed: {out}");
+    assert!(out.contains(&format!("category {} has parent {}", legacy::DEFECT_ORPHAN_CATEGORY, legacy::DEFECT_MISSING_PARENT)), "{out}");
+    assert!(out.contains(&format!("tls_image has no row {}", legacy::DEFECT_MISSING_IMAGE)), "{out}");
+    assert!(out.contains(&format!("image {}", legacy::DEFECT_EMPTY_IMAGE)) && out.contains("empty"), "{out}");
+    assert!(out.contains("both become the app_config key prompt_check_in"), "{out}");
+    assert!(out.contains(&format!("category {}", legacy::DEFECT_SELF_PARENT_CATEGORY)), "{out}");
+    assert_eq!(data_fingerprint(&mut dst), before);
+    assert!(files(&s.storage).is_empty());
+}
+
+fn settings() -> Settings {
+    Settings::default()
+}
+
+#[test]
+fn storage_failing_on_the_kth_upload_then_a_rerun_ends_complete_without_duplicates() {
+    let s = setup(Options::default(), false);
+    let (mut src, mut dst) = (s.legacy.client(), s.target.client());
+    let fs = FilesystemStorage::new(s.storage.clone(), "http://files.test/storage".into());
+    let failing = FailAfter::new(&fs, 7);
+    let before = data_fingerprint(&mut dst);
+    let err = pipeline::run(&mut src, &mut dst, &failing, &settings()).unwrap_err();
+    assert!(matches!(err, EtlError::Storage(_)), "{err}");
+    assert!(err.to_string().contains("injected failure"), "{err}");
+    assert_eq!(data_fingerprint(&mut dst), before, "no database change after a failed upload");
+    assert_eq!(files(&s.storage).len(), 7);
+
+    let report = pipeline::run(&mut src, &mut dst, &fs, &settings()).unwrap();
+    assert_eq!(report.coaches.new, 8);
+    let stored = count(&mut dst, "SELECT count(*) FROM legacy_image_map");
+    assert_eq!(files(&s.storage).len() as i64, stored, "every image once, no duplicates");
+    assert_eq!(report.images.uploaded as i64, stored, "the rerun uploads everything again (overwrites): the map had none");
+}
+
+#[test]
+fn rows_the_old_tool_wrote_with_the_same_ids_are_updated_in_place() {
+    let s = setup(Options::default(), false);
+    let (mut src, mut dst) = (s.legacy.client(), s.target.client());
+    // The old tool: deterministic ids, no map, N → other, no prompt, a stale bio.
+    let daniel = ids::coach_id(legacy::DANIEL_COACH);
+    dst.batch_execute(&format!(
+        "INSERT INTO coaches (id, name, bio, sex) VALUES ('{daniel}', 'Daniel', 'old bio', 'other');
+         INSERT INTO categories (id, name) VALUES ('{}', 'Old name');
+         INSERT INTO app_config (key, value) VALUES ('default_coach', '{{\"default_coach_id\": \"00000000-0000-0000-0000-000000000001\"}}');",
+        ids::category_id(legacy::ROOT_WITH_PARENT_ZERO)
+    ))
+    .unwrap();
+    let fs = FilesystemStorage::new(s.storage.clone(), "http://files.test/storage".into());
+    let report = pipeline::run(&mut src, &mut dst, &fs, &settings()).unwrap();
+    assert_eq!((report.coaches.new, report.coaches.updated), (7, 1));
+    assert_eq!(report.categories.updated, 1);
+    assert_eq!(count(&mut dst, "SELECT count(*) FROM coaches WHERE name = 'Daniel'"), 1, "not duplicated");
+    assert_eq!(one(&mut dst, &format!("SELECT sex || ' ' || (bio <> 'old bio') FROM coaches WHERE id = '{daniel}'")), "male true");
+    assert_eq!(one(&mut dst, "SELECT value->>'default_coach_id' FROM app_config WHERE key = 'default_coach'"), daniel);
+}
+
+#[test]
+fn images_go_to_supabase_storage_over_its_http_api() {
+    let s = setup(Options::default(), false);
+    let (mut src, mut dst) = (s.legacy.client(), s.target.client());
+    let fake = FakeSupabase::start();
+    let storage = SupabaseStorage::new(fake.url.clone(), fake.key.clone(), HttpOptions { retries: 2, ..HttpOptions::default() });
+    fake.fail_next_puts(2, 503);
+    let report = pipeline::run(&mut src, &mut dst, &storage, &settings()).unwrap();
+    let objects = fake.objects();
+    let stored = count(&mut dst, "SELECT count(*) FROM legacy_image_map");
+    assert_eq!(objects.len() as i64, stored);
+    assert_eq!(report.images.uploaded as i64, stored, "two 503s were retried");
+    let url = one(&mut dst, &format!("SELECT public_url FROM legacy_image_map WHERE legacy_image_id = {}", legacy::PNG_LABELLED_JPE_IMAGE));
+    assert!(url.starts_with(&format!("{}/storage/v1/object/public/", fake.url)), "{url}");
+    let ((bucket, path), (content_type, bytes)) = objects.iter().find(|((_, p), _)| p.contains(&format!("image_{}.", legacy::PNG_LABELLED_JPE_IMAGE))).unwrap();
+    assert_eq!(content_type, "image/png");
+    assert_eq!(images::sha256_hex(bytes), one(&mut src, &format!("SELECT encode(sha256(data), 'hex') FROM tls_image WHERE id = {}", legacy::PNG_LABELLED_JPE_IMAGE)));
+    assert!(url.ends_with(&format!("{bucket}/{path}")));
+    // Rerun: skipped by hash, nothing uploaded.
+    let puts = fake.put_count();
+    let again = pipeline::run(&mut src, &mut dst, &storage, &settings()).unwrap();
+    assert_eq!(again.images.uploaded, 0);
+    assert_eq!(fake.put_count(), puts);
+}
