@@ -105,7 +105,7 @@ fn a_database_that_does_not_match_the_version_reached_fails_loudly() {
     db.client().batch_execute("ALTER TABLE exercises ALTER COLUMN sets TYPE bigint").unwrap();
     let run = p.run("p", &["rollback", "--confirm", "--to", "2"]);
     run.expect(1);
-    assert!(run.stderr.contains("does not match that version") && run.stderr.contains("table exercises differs from version 2"), "{}", run.stderr);
+    assert!(run.stderr.contains("does not match that version") && run.stderr.contains("column exercises.sets differs from version 2"), "{}", run.stderr);
 }
 
 fn leaky() -> Vec<schema_def::Migration> {
