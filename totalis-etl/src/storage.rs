@@ -54,30 +54,6 @@ impl<S: Storage + ?Sized> Storage for &S {
     }
 }
 
-impl<S: Storage + ?Sized> Storage for Box<S> {
-    fn describe(&self) -> String {
-        (**self).describe()
-    }
-    fn ensure_bucket(&self, bucket: &str) -> Result<(), StorageError> {
-        (**self).ensure_bucket(bucket)
-    }
-    fn put(
-        &self,
-        bucket: &str,
-        path: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> Result<(), StorageError> {
-        (**self).put(bucket, path, content_type, bytes)
-    }
-    fn exists(&self, bucket: &str, path: &str) -> Result<bool, StorageError> {
-        (**self).exists(bucket, path)
-    }
-    fn public_url(&self, bucket: &str, path: &str) -> String {
-        (**self).public_url(bucket, path)
-    }
-}
-
 /// A storage operation that failed. `retryable` says whether the cause looked
 /// transient (timeout, connection, 5xx, 429) so a later attempt may succeed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //! When nothing applies, nothing changes and the differences against the
 //! closest version are listed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use postgres::Client;
 use schema_def::SchemaDef;
@@ -24,7 +24,7 @@ use crate::profile::{Profile, Target};
 use crate::session::{self, Missing};
 
 use super::migrate;
-use super::snapshot::parse_versions;
+use super::snapshot::VersionCatalogs;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -61,18 +61,9 @@ pub enum Outcome {
 
 /// Differences between the live objects and version `v`: missing or changed
 /// objects of `v`, and objects that only other versions have.
-pub fn differences(live: &BTreeMap<String, String>, expected: &BTreeMap<String, String>, all: &BTreeSet<String>, v: i32) -> Vec<String> {
-    let mut out = Vec::new();
-    for (key, hash) in expected {
-        match live.get(key) {
-            None => out.push(format!("{key} is missing")),
-            Some(h) if h != hash => out.push(format!("{key} differs from version {v}")),
-            _ => {}
-        }
-    }
-    for key in all.iter().filter(|k| !expected.contains_key(*k) && live.contains_key(*k)) {
-        out.push(format!("{key} is not part of version {v}"));
-    }
+pub fn differences(catalogs: &VersionCatalogs, live: &BTreeMap<String, String>, v: i32) -> Vec<String> {
+    let (mut out, others) = catalogs.compare(live, v);
+    out.extend(others.into_iter().map(|k| format!("{k} is not part of version {v}")));
     out
 }
 
@@ -100,11 +91,7 @@ fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_d
 
 /// Decide the version for a database without history (no writes).
 pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Outcome> {
-    let text = def
-        .version_catalogs
-        .ok_or_else(|| Error::usage(format!("schema {} has no version catalogs; run `runner snapshot --schema {}`", def.name, def.name)))?;
-    let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
-    let all: BTreeSet<String> = versions.values().flat_map(|m| m.keys().cloned()).collect();
+    let catalogs = VersionCatalogs::of(def)?;
     let newest = (def.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
     let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
     let evidence = legacy_evidence(client, def)?;
@@ -116,14 +103,10 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         }
         return Ok(Outcome::Adopted(Adopted { version: v, reason: Reason::Baseline, evidence: seen }));
     }
-    if !all.iter().any(|k| live.contains_key(k)) && evidence.is_empty() {
+    if !catalogs.all.iter().any(|k| live.contains_key(k)) && evidence.is_empty() {
         return Ok(Outcome::Empty);
     }
-    let exact = versions
-        .iter()
-        .rev()
-        .find(|(v, expected)| **v > 0 && differences(&live, expected, &all, **v).is_empty())
-        .map(|(v, _)| *v);
+    let exact = catalogs.versions.keys().rev().copied().find(|v| *v > 0 && differences(&catalogs, &live, *v).is_empty());
     // The old tool's bookkeeping wins unless the objects show a newer version:
     // its converging SQL also removes what the old tool left that we do not own.
     // On a tie the state declared first wins (max_by_key keeps the last).
@@ -139,10 +122,11 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         (_, Some(v)) => return Ok(Outcome::Adopted(Adopted { version: v, reason: Reason::Catalog, evidence: seen })),
         _ => {}
     }
-    let (v, diffs) = versions
-        .iter()
-        .filter(|(v, _)| **v > 0)
-        .map(|(v, expected)| (*v, differences(&live, expected, &all, *v)))
+    let (v, diffs) = catalogs
+        .versions
+        .keys()
+        .filter(|v| **v > 0)
+        .map(|v| (*v, differences(&catalogs, &live, *v)))
         .min_by_key(|(v, d)| (d.len(), -v))
         .unwrap_or((0, Vec::new()));
     const SHOWN: usize = 25;
@@ -226,11 +210,8 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
                 Error::failed(format!("re-creating our code ({first}) failed: {} (rolled back, nothing changed)", describe_pg(&e)))
             })?;
         }
-        let text = def.version_catalogs.unwrap_or("{}");
-        let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
-        let all: BTreeSet<String> = versions.values().flat_map(|m| m.keys().cloned()).collect();
         let live = catalog::read(&mut tx).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
-        let diffs = differences(&live, versions.get(&adopted.version).unwrap_or(&BTreeMap::new()), &all, adopted.version);
+        let diffs = differences(&VersionCatalogs::of(def)?, &live, adopted.version);
         if !diffs.is_empty() {
             return Err(Error::problems(format!(
                 "{how} was recognised, but after bringing it to version {} it still differs ({} differences: {}); rolled back, nothing was changed. \

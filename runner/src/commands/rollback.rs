@@ -3,7 +3,6 @@
 //! the migration lock; then check the database against the catalog of the
 //! version reached.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -20,7 +19,7 @@ use crate::profile::{Profile, Target};
 use crate::session::{self, Missing, Session};
 use crate::sqlsplit;
 
-use super::snapshot::parse_versions;
+use super::snapshot::VersionCatalogs;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -59,34 +58,13 @@ fn undo_plan(t: &Target, applied: &[AppliedRow], to: Option<i32>) -> Result<Undo
     Ok(Undo { steps, to })
 }
 
-/// The objects version `to` has, and every object any version of the schema has.
-fn expected_at(def: &SchemaDef, to: i32) -> Result<(BTreeMap<String, String>, BTreeSet<String>)> {
-    let text = def
-        .version_catalogs
-        .ok_or_else(|| Error::usage(format!("schema {} has no version catalogs; run `runner snapshot --schema {}`", def.name, def.name)))?;
-    let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
-    let all: BTreeSet<String> = versions.values().flat_map(|m| m.keys().cloned()).collect();
-    Ok((versions.get(&to).cloned().unwrap_or_default(), all))
-}
-
 /// What differs between the database and version `to`: missing or changed
 /// objects of that version, and debris of later versions.
 fn check_reached(client: &mut Client, def: &SchemaDef, to: i32) -> Result<Vec<String>> {
-    let (expected, all) = expected_at(def, to)?;
+    let catalogs = VersionCatalogs::of(def)?;
     let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
-    let mut problems = Vec::new();
-    for (key, hash) in &expected {
-        match live.get(key) {
-            None => problems.push(format!("{key} is missing")),
-            Some(h) if h != hash => problems.push(format!("{key} differs from version {to}")),
-            _ => {}
-        }
-    }
-    for key in all.iter().filter(|k| !expected.contains_key(*k) && live.contains_key(*k)) {
-        if !def.shared_objects.contains(&key.as_str()) {
-            problems.push(format!("{key} was left behind"));
-        }
-    }
+    let (mut problems, others) = catalogs.compare(&live, to);
+    problems.extend(others.into_iter().filter(|k| !def.shared_objects.contains(&k.as_str())).map(|k| format!("{k} was left behind")));
     Ok(problems)
 }
 

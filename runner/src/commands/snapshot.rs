@@ -2,7 +2,7 @@
 //! database and write the catalog they produce, the expected catalog that
 //! `verify` compares live databases against.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use postgres::Client;
@@ -37,6 +37,43 @@ impl Snapshot {
 /// Per-version objects as committed: version → (`kind name` → hash).
 pub fn parse_versions(text: &str) -> Result<BTreeMap<i32, BTreeMap<String, String>>, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// A schema's committed per-version catalogs, for comparing a live database
+/// with one version (rollback's check, adopt's matching).
+pub struct VersionCatalogs {
+    pub versions: BTreeMap<i32, BTreeMap<String, String>>,
+    /// Every object any version has.
+    pub all: BTreeSet<String>,
+}
+
+impl VersionCatalogs {
+    pub fn of(def: &SchemaDef) -> Result<VersionCatalogs> {
+        let text = def.version_catalogs.ok_or_else(|| {
+            Error::usage(format!("schema {} has no version catalogs; run `runner snapshot --schema {}`", def.name, def.name))
+        })?;
+        let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
+        let all = versions.values().flat_map(|m| m.keys().cloned()).collect();
+        Ok(VersionCatalogs { versions, all })
+    }
+
+    /// The live objects against version `v`: the missing or different
+    /// objects of `v` (as messages), and the present objects that only other
+    /// versions have (as keys; the caller says what they mean).
+    pub fn compare<'a>(&'a self, live: &BTreeMap<String, String>, v: i32) -> (Vec<String>, Vec<&'a String>) {
+        let empty = BTreeMap::new();
+        let expected = self.versions.get(&v).unwrap_or(&empty);
+        let mut own = Vec::new();
+        for (key, hash) in expected {
+            match live.get(key) {
+                None => own.push(format!("{key} is missing")),
+                Some(h) if h != hash => own.push(format!("{key} differs from version {v}")),
+                _ => {}
+            }
+        }
+        let others = self.all.iter().filter(|k| !expected.contains_key(*k) && live.contains_key(*k)).collect();
+        (own, others)
+    }
 }
 
 /// Apply `def`'s migrations one version at a time to an empty scratch
