@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{adopt, etl, migrate, rollback, snapshot, status, verify};
+use crate::commands::{adopt, etl, migrate, new, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -139,6 +139,40 @@ runner --profile render-prod migrate --adopt             (adopt, then apply what
         #[arg(long)]
         check: bool,
     },
+    /// Start the next migration of a schema: its file and its down script (for developers)
+    #[command(after_help = "Examples:\n  runner new --schema morse add_workout_notes\n  runner new --schema socrates-specs index_sessions_by_project --no-transaction\n\n\
+The name is snake_case (lower-case letters, digits, underscores): refinery silently skips a file whose name\n\
+has a hyphen, a dot or a space, so such names are refused (exit 2).")]
+    New {
+        /// The schema (for Socrates: socrates-auth or socrates-specs)
+        #[arg(long, value_name = "NAME")]
+        schema: String,
+        /// What the migration does, in snake_case: add_workout_notes
+        #[arg(value_name = "SNAKE_NAME")]
+        name: String,
+        /// The migration runs outside a transaction (CREATE INDEX CONCURRENTLY): first line `-- no-transaction`
+        #[arg(long)]
+        no_transaction: bool,
+        /// The schema crate to write into [default: the crate this runner was built from]
+        #[arg(long, value_name = "DIR", hide = true)]
+        crate_dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh or fish) on stdout
+    #[command(after_help = "Install:\n  bash: runner completions bash > ~/.local/share/bash-completion/completions/runner\n  \
+zsh:  runner completions zsh > ~/.zfunc/_runner   (with fpath+=(~/.zfunc) before compinit in ~/.zshrc)\n  \
+fish: runner completions fish > ~/.config/fish/completions/runner.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// The shells `runner completions` writes for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +190,29 @@ Exit codes: 0 done (or nothing to change), 1 the legacy data failed a check (not
         #[arg(long, value_enum, default_value = "text")]
         format: status::Format,
     },
+}
+
+/// `runner --version`: the build and the schemas it embeds with their newest
+/// versions, so an operator can tell which build is deployed.
+pub fn version_line() -> String {
+    let schemas: Vec<String> = crate::registry::all()
+        .iter()
+        .map(|s| format!("{} V{}", s.name, s.sorted_migrations().last().map(|m| m.version()).unwrap_or(0)))
+        .collect();
+    format!("{} ({})", env!("CARGO_PKG_VERSION"), schemas.join(", "))
+}
+
+/// The command line with the version line filled in.
+pub fn command() -> clap::Command {
+    // clap keeps the version for the life of the process.
+    let version: &'static str = Box::leak(version_line().into_boxed_str());
+    <Cli as clap::CommandFactory>::command().version(version)
+}
+
+/// Parse the process's arguments (exits on `--help`, `--version` and usage errors, as clap does).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 pub fn log_level(g: &Global) -> log::LevelFilter {
@@ -183,6 +240,26 @@ fn load_env_file(g: &Global) -> Result<()> {
 pub fn run(cli: Cli) -> Result<()> {
     if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql || cli.migrate.adopt) {
         return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
+    }
+    match &cli.command {
+        Some(Command::New { schema, name, no_transaction, crate_dir }) => {
+            let files = new::run(&new::Options { schema, name, no_transaction: *no_transaction, crate_dir: crate_dir.as_deref() })?;
+            for f in &files {
+                println!("created {}", new::shown(f));
+            }
+            println!("{}", new::next_steps(schema, &files));
+            return Ok(());
+        }
+        Some(Command::Completions { shell }) => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut command(), "runner", &mut std::io::stdout());
+            return Ok(());
+        }
+        _ => {}
     }
     load_env_file(&cli.global)?;
     if let Some(Command::Snapshot { schemas, admin_url, check }) = &cli.command {
@@ -213,7 +290,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) => etl::run(&prof, dry_run, format),
         Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
-        Some(Command::Snapshot { .. }) => unreachable!("handled before the profile is read"),
+        Some(Command::Snapshot { .. } | Command::New { .. } | Command::Completions { .. }) => {
+            unreachable!("handled before the profile is read")
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod history;
 pub mod interpolate;
 pub mod lock;
 pub mod logging;
+pub mod paint;
 pub mod plan;
 pub mod profile;
 pub mod registry;

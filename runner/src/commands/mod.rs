@@ -5,3 +5,4 @@ pub mod verify;
 pub mod rollback;
 pub mod adopt;
 pub mod etl;
+pub mod new;

@@ -102,29 +102,30 @@ pub fn run(profile: &Profile, targets: &[Target], format: Format) -> Result<()> 
 }
 
 fn print_text(r: &Report) {
+    use crate::paint;
     let t = &r.target;
     let version = r.server_version.as_deref().map(|v| format!(", PostgreSQL {v}")).unwrap_or_default();
-    println!("{} ({}, schema {}{version})", t.name, r.shown, t.schema.name);
+    crate::outln!("{} ({}, schema {}{version})", t.name, r.shown, t.schema.name);
     if let Some(e) = &r.error {
-        println!("  ERROR {}", e.message());
+        crate::outln!("  {} {}", paint::bad("ERROR"), e.message());
         return;
     }
     let Some(plan) = &r.plan else { return };
     for a in &plan.applied {
-        println!("  applied  {:<40} {}", a.label(), a.applied_on);
+        crate::outln!("  applied  {:<40} {}", a.label(), a.applied_on);
     }
     for m in &plan.pending {
-        println!("  pending  {m}");
+        crate::outln!("  {}  {m}", paint::warn("pending"));
     }
     for p in &plan.problems {
-        println!("  PROBLEM  {}: {}", p.kind(), p.describe());
+        crate::outln!("  {}  {}: {}", paint::bad("PROBLEM"), p.kind(), p.describe());
     }
     let state = if !plan.problems.is_empty() {
-        format!("{} problem(s)", plan.problems.len())
+        paint::bad(&format!("{} problem(s)", plan.problems.len()))
     } else if plan.pending.is_empty() {
-        "up to date".to_string()
+        paint::good("up to date")
     } else {
-        format!("{} pending", plan.pending.len())
+        paint::warn(&format!("{} pending", plan.pending.len()))
     };
-    println!("  {} applied, {} pending: {state}", plan.applied.len(), plan.pending.len());
+    crate::outln!("  {} applied, {} pending: {state}", plan.applied.len(), plan.pending.len());
 }

@@ -201,24 +201,25 @@ pub fn report_json(profile: &Profile, reports: &[Report], strict: bool) -> Value
 }
 
 fn print_text(r: &Report) {
+    use crate::paint;
     let t = &r.target;
     if let Some(e) = &r.error {
-        println!("{:<16} UNREACHABLE  {}", t.name, e.message());
+        crate::outln!("{:<16} {}  {}", t.name, paint::bad("UNREACHABLE"), e.message());
         return;
     }
     let failed = r.checks.iter().filter(|c| !c.ok).count();
     let warnings = r.checks.iter().filter(|c| c.warning).count();
     let applied = r.plan.as_ref().map(|p| p.applied.len()).unwrap_or(0);
-    println!(
+    crate::outln!(
         "{:<16} {}  {} checks, {failed} failed, {warnings} warning(s); {applied} migrations applied; PostgreSQL {}; {} ms",
         t.name,
-        if failed == 0 { "ok    " } else { "FAILED" },
+        if failed == 0 { paint::good("ok    ") } else { paint::bad("FAILED") },
         r.checks.len(),
         r.server_version.as_deref().unwrap_or("?"),
         r.took_ms
     );
     for c in r.checks.iter().filter(|c| !c.ok || c.warning) {
-        println!("  {} {}: {}", if c.ok { "warn" } else { "FAIL" }, c.name, c.detail);
+        crate::outln!("  {} {}: {}", if c.ok { paint::warn("warn") } else { paint::bad("FAIL") }, c.name, c.detail);
     }
 }
 
