@@ -92,9 +92,9 @@ pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error>
     let mut cat = Catalog::default();
     for msg in client.simple_query(QUERY)? {
         let SimpleQueryMessage::Row(row) = msg else { continue };
-        let f = |i: usize| row.get(i).unwrap_or("").to_string();
-        let opt = |i: usize| row.get(i).map(str::to_string);
-        match row.get(0).unwrap_or("") {
+        let opt = |i: usize| row.try_get(i).ok().flatten().map(str::to_string);
+        let f = |i: usize| opt(i).unwrap_or_default();
+        match f(0).as_str() {
             "column" => {
                 let col = Column { data_type: f(3), not_null: f(4) == "true", default: opt(5) };
                 cat.tables.entry(f(1)).or_default().columns.insert(f(2), col);

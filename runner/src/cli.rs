@@ -209,10 +209,11 @@ pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command().version(version)
 }
 
-/// Parse the process's arguments (exits on `--help`, `--version` and usage errors, as clap does).
-pub fn parse() -> Cli {
-    let matches = command().get_matches();
-    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+/// Parse the process's arguments; `--help` and `--version` come back as
+/// errors whose `use_stderr()` is false, as in clap.
+pub fn try_parse() -> std::result::Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
 }
 
 pub fn log_level(g: &Global) -> log::LevelFilter {
@@ -224,17 +225,18 @@ pub fn log_level(g: &Global) -> log::LevelFilter {
     }
 }
 
+/// Load the variables file, then register every secret of the environment:
+/// all before a profile is read or anything is printed.
 fn load_env_file(g: &Global) -> Result<()> {
     match &g.env_file {
-        Some(path) => dotenvy::from_path(path)
-            .map_err(|e| Error::usage(format!("cannot load --env-file {}: {e}", path.display()))),
+        Some(path) => crate::env_file::load(path, &format!("--env-file {}", path.display()))?,
         // Only the current directory's .env: a file in a parent directory
         // belongs to some other project.
-        None if std::path::Path::new(".env").is_file() => {
-            dotenvy::from_path(".env").map_err(|e| Error::usage(format!("cannot load .env: {e}")))
-        }
-        None => Ok(()),
+        None if std::path::Path::new(".env").exists() => crate::env_file::load(std::path::Path::new(".env"), ".env")?,
+        None => {}
     }
+    crate::secrets::register_environment();
+    Ok(())
 }
 
 pub fn run(cli: Cli) -> Result<()> {

@@ -2,28 +2,32 @@
 
 use std::time::Duration;
 
+/// The longest timeout PostgreSQL accepts (`INT_MAX` milliseconds, 24.8 days).
+pub const PG_MAX: Duration = Duration::from_millis(i32::MAX as u64);
+
 /// Parse `<number><unit>` with unit ms, s, min (or m), h, d; a bare number is
-/// milliseconds, as in PostgreSQL's own `lock_timeout`.
+/// milliseconds, as in PostgreSQL's own `lock_timeout`. Errors never quote
+/// the text (a `${VAR}` may have put anything there).
 pub fn parse(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let value: f64 = num
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration; write it like 10s, 500ms, 5min or 1h"))?;
+        .map_err(|_| "is not a duration; write it like 10s, 500ms, 5min or 1h".to_string())?;
     let ms = match unit.trim() {
         "" | "ms" => 1.0,
         "s" | "sec" | "secs" | "second" | "seconds" => 1_000.0,
         "m" | "min" | "mins" | "minute" | "minutes" => 60_000.0,
         "h" | "hour" | "hours" => 3_600_000.0,
         "d" | "day" | "days" => 86_400_000.0,
-        other => {
-            return Err(format!(
-                "`{text}` has an unknown unit `{other}`; use ms, s, min, h or d (for example 10s)"
-            ))
-        }
+        _ => return Err("has an unknown unit; use ms, s, min, h or d (for example 10s)".to_string()),
     };
-    Ok(Duration::from_millis((value * ms).round() as u64))
+    let total = (value * ms).round();
+    if !total.is_finite() || total > PG_MAX.as_millis() as f64 {
+        return Err("is longer than PostgreSQL accepts (24 days); give at most a day".to_string());
+    }
+    Ok(Duration::from_millis(total as u64))
 }
 
 /// The value for PostgreSQL's `SET lock_timeout` / `statement_timeout`.
@@ -58,5 +62,7 @@ mod tests {
     fn rejects_nonsense_with_a_hint() {
         assert!(parse("soon").unwrap_err().contains("10s"));
         assert!(parse("3 fortnights").unwrap_err().contains("unknown unit"));
+        assert!(parse("99999999999h").unwrap_err().contains("longer than"));
+        assert!(parse(&"9".repeat(400)).unwrap_err().contains("longer than"));
     }
 }

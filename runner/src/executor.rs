@@ -183,8 +183,7 @@ pub fn migrate_locked(
         client
             .batch_execute(&history::create_sql(&table))
             .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
-        let applied = history::read(client, &table)
-            .map_err(|e| Error::failed(format!("{label}: cannot read {table}: {}", describe_pg(&e))))?;
+        let applied = history::read(client, &table).map_err(|e| e.context(label))?;
         let plan = plan::plan(def, applied);
         check(def, &plan).map_err(|e| e.context(label))?;
         let already_current = plan.applied.len();

@@ -4,6 +4,9 @@
 use postgres::GenericClient;
 use refinery::Migration;
 
+use crate::db::column;
+use crate::error::{describe_pg, Error, Result};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
     pub version: i32,
@@ -26,29 +29,33 @@ pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-pub fn exists(client: &mut impl GenericClient, table: &str) -> Result<bool, postgres::Error> {
-    let row = client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&quote_ident(table)])?;
-    Ok(row.get(0))
+pub fn exists(client: &mut impl GenericClient, table: &str) -> Result<bool> {
+    let row = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&quote_ident(table)])
+        .map_err(|e| Error::failed(format!("cannot read {table}: {}", describe_pg(&e))))?;
+    column(&row, 0, table)
 }
 
-/// Applied rows by version; empty when the table does not exist yet.
-pub fn read(client: &mut impl GenericClient, table: &str) -> Result<Vec<AppliedRow>, postgres::Error> {
+/// Applied rows by version; empty when the table does not exist yet. A table
+/// changed by hand (a column of another type, a NULL version) is an error
+/// naming the column (exit 1), never a panic.
+pub fn read(client: &mut impl GenericClient, table: &str) -> Result<Vec<AppliedRow>> {
     if !exists(client, table)? {
         return Ok(Vec::new());
     }
-    let rows = client.query(
-        &format!("SELECT version, name, applied_on, checksum FROM {} ORDER BY version", quote_ident(table)),
-        &[],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| AppliedRow {
-            version: r.get(0),
-            name: r.get::<_, Option<String>>(1).unwrap_or_default(),
-            applied_on: r.get::<_, Option<String>>(2).unwrap_or_default(),
-            checksum: r.get::<_, Option<String>>(3).unwrap_or_default(),
+    let rows = client
+        .query(&format!("SELECT version, name, applied_on, checksum FROM {} ORDER BY version", quote_ident(table)), &[])
+        .map_err(|e| Error::failed(format!("cannot read {table}: {}", describe_pg(&e))))?;
+    rows.iter()
+        .map(|r| {
+            Ok(AppliedRow {
+                version: column(r, 0, table)?,
+                name: column::<Option<String>>(r, 1, table)?.unwrap_or_default(),
+                applied_on: column::<Option<String>>(r, 2, table)?.unwrap_or_default(),
+                checksum: column::<Option<String>>(r, 3, table)?.unwrap_or_default(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn create_sql(table: &str) -> String {

@@ -13,9 +13,10 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Str
             out.push_str("${");
             rest = &after[3..];
         } else if after.starts_with("${") {
+            let at = text[..text.len() - after.len()].chars().count() + 1;
             let end = after
                 .find('}')
-                .ok_or_else(|| format!("unclosed `${{` in `{}`", crate::secrets::scrub(text)))?;
+                .ok_or_else(|| format!("unclosed `${{` at character {at}; write ${{NAME}}, ${{NAME:-default}}, or $${{ for a literal `${{`"))?;
             let inner = &after[2..end];
             let (name, default) = match inner.split_once(":-") {
                 Some((n, d)) => (n, Some(d)),
@@ -25,7 +26,9 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Str
                 && !name.starts_with(|c: char| c.is_ascii_digit())
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
-                return Err(format!("`${{{inner}}}` is not a valid variable reference; write ${{NAME}} or ${{NAME:-default}}"));
+                return Err(format!(
+                    "the `${{...}}` at character {at} is not a variable reference; write ${{NAME}} (letters, digits, `_`) or ${{NAME:-default}}"
+                ));
             }
             match (lookup(name).filter(|v| !v.is_empty() || default.is_none()), default) {
                 (Some(v), _) => out.push_str(&v),
@@ -69,8 +72,11 @@ mod tests {
     }
 
     #[test]
-    fn malformed_references_are_errors() {
-        assert!(expand("${HOST", &env).is_err());
+    fn malformed_references_are_errors_without_the_text() {
+        let e = expand("postgres://u:pw-secret-9@h/${HOST", &env).unwrap_err();
+        assert!(e.contains("character 28") && !e.contains("pw-secret-9"), "{e}");
+        let e = expand("x${pw-secret-9}", &env).unwrap_err();
+        assert!(e.contains("character 2") && !e.contains("pw-secret-9"), "{e}");
         assert!(expand("${1X}", &env).is_err());
         assert!(expand("${}", &env).is_err());
     }

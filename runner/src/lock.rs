@@ -38,7 +38,8 @@ fn holder(client: &mut Client, key: i64) -> Option<String> {
             &[&classid, &objid],
         )
         .ok()??;
-    Some(format!("pid {} ({}, connected {} s ago)", row.get::<_, i32>(0), row.get::<_, String>(1), row.get::<_, i32>(2)))
+    let (pid, app, age): (i32, String, i32) = (row.try_get(0).ok()?, row.try_get(1).ok()?, row.try_get(2).ok()?);
+    Some(format!("pid {pid} ({app}, connected {age} s ago)"))
 }
 
 /// Poll until the lock is ours or `timeout` passes (exit code 5).
@@ -46,10 +47,10 @@ pub fn acquire(client: &mut Client, key: i64, timeout: Duration, label: &str) ->
     let start = Instant::now();
     let mut announced = false;
     loop {
-        let got: bool = client
+        let row = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-            .map_err(|e| Error::failed(format!("{label}: cannot take the migration lock: {}", describe_pg(&e))))?
-            .get(0);
+            .map_err(|e| Error::failed(format!("{label}: cannot take the migration lock: {}", describe_pg(&e))))?;
+        let got: bool = crate::db::column(&row, 0, "pg_try_advisory_lock")?;
         if got {
             if announced {
                 log::info!("[{label}] lock acquired after {}", crate::duration::human(start.elapsed()));

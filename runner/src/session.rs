@@ -33,7 +33,7 @@ pub enum Missing {
 }
 
 pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: &str) -> Result<Session> {
-    let url = DbUrl::parse(&target.url).map_err(|e| e.context(format!("target {}", target.name)))?;
+    let url = target.url.clone();
     let client = match db::connect(&url, timeouts.connect, application) {
         Ok(c) => c,
         Err(ConnectError::NoSuchDatabase(_)) if missing == Missing::Create && target.create_database => {
@@ -48,8 +48,8 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
         .client
         .query_one("SELECT current_database()::text, split_part(current_setting('server_version'), ' ', 1)", &[])
         .map_err(|e| Error::unreachable(format!("target {}: {}", target.name, describe_pg(&e))))?;
-    session.database = row.get(0);
-    session.server_version = row.get(1);
+    session.database = db::column(&row, 0, "current_database()")?;
+    session.server_version = db::column(&row, 1, "server_version")?;
     let mut settings = format!("SET lock_timeout = '{}';", crate::duration::as_pg_setting(timeouts.lock));
     if let Some(st) = timeouts.statement {
         settings.push_str(&format!("SET statement_timeout = '{}';", crate::duration::as_pg_setting(st)));
@@ -64,15 +64,14 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
 /// Create the URL's database through the server's `postgres` database. A
 /// concurrent runner creating it first is fine.
 fn create_database(url: &DbUrl, connect_timeout: Duration) -> Result<()> {
-    let admin = db::maintenance_url(url);
+    let admin = url.with_dbname("postgres");
     let mut client = db::connect(&admin, connect_timeout, "runner").map_err(|e| e.into_error())?;
     let name = url.dbname();
     match client.batch_execute(&format!("CREATE DATABASE {}", crate::history::quote_ident(&name))) {
         Ok(()) => Ok(()),
         Err(e) if matches!(e.code().map(|c| c.code()), Some("42P04" | "23505")) => Ok(()),
         Err(e) => Err(Error::unreachable(format!(
-            "{}: cannot create database `{name}`: {}; create it yourself or grant CREATEDB",
-            url.shown,
+            "{url}: cannot create database `{name}`: {}; create it yourself or grant CREATEDB",
             describe_pg(&e)
         ))),
     }

@@ -76,7 +76,8 @@ fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_d
         match tx.query(state.evidence, &[]) {
             Ok(rows) => {
                 if let Some(row) = rows.first() {
-                    found.push((*state, row.get::<_, Option<String>>(0).unwrap_or_default()));
+                    let what: Option<String> = crate::db::column(row, 0, &format!("evidence query for {}", state.name))?;
+                    found.push((*state, what.unwrap_or_default()));
                 }
             }
             Err(e) if e.code().is_some_and(|c| c.code().starts_with("42")) => {
@@ -236,13 +237,25 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
 
 /// Adopt one target: under the migration lock, decide and record.
 pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Missing) -> Result<Outcome> {
+    let newest = (t.schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
+    if let Some(v) = opts.baseline.filter(|v| !(1..=newest).contains(v)) {
+        return Err(Error::usage(format!("{}: --baseline {v}: schema {} has versions 1 to {newest}; nothing was changed", t.name, t.schema.name)));
+    }
     let mut s = session::open(t, migrate::timeouts(profile), missing, "runner adopt")?;
     let key = lock::key(&s.database, t.schema.name);
     lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
     let result = (|| {
         let applied = history::read(&mut s.client, &t.schema.history_table())
-            .map_err(|e| Error::failed(format!("{}: {}", t.name, describe_pg(&e))))?;
+            .map_err(|e| e.context(&t.name))?;
         if let Some(last) = applied.last() {
+            // A deploy hook may keep `--adopt --baseline N` after the first
+            // run: a baseline the history already covers is fine.
+            if let Some(v) = opts.baseline.filter(|v| *v > last.version) {
+                return Err(Error::usage(format!(
+                    "{}: --baseline {v} disagrees with the history, which records versions up to V{}; nothing was changed: drop --baseline (it is for a database without history)",
+                    t.name, last.version
+                )));
+            }
             return Ok(Outcome::AlreadyManaged { newest: last.version });
         }
         let outcome = decide(&mut s.client, t.schema, opts).map_err(|e| e.context(&t.name))?;

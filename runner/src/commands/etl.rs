@@ -87,7 +87,15 @@ pub fn spec(profile: &Profile, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
         .and_then(|e| e.get("totalis"))
         .cloned()
         .ok_or_else(|| Error::usage(format!("profile {} has no etl.totalis section; add one (README \"Totalis import\")", profile.name)))?;
-    let raw: RawSpec = serde_json::from_value(expand(section, lookup).map_err(bad)?).map_err(|e| bad(e.to_string()))?;
+    let section = expand(section, lookup).map_err(bad)?;
+    if let Value::Object(o) = &section {
+        crate::profile::expect_text(o, &["source_url", "target"]).map_err(bad)?;
+        if let Some(Value::Object(s)) = o.get("storage") {
+            crate::profile::expect_text(s, &["kind", "url", "service_key_env", "timeout", "root", "public_base_url"])
+                .map_err(|e| bad(format!("storage: {e}")))?;
+        }
+    }
+    let raw: RawSpec = serde_json::from_value(section).map_err(|e| bad(crate::profile::describe_serde(&e)))?;
     let mut settings = Settings::default();
     if let Some(y) = &raw.reference_year {
         let year = int(y).filter(|y| (1900..=2200).contains(y)).ok_or_else(|| bad(format!("reference_year `{y}` is not a year")))?;
@@ -172,7 +180,7 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
 
     let mut s = session::open(&target, super::migrate::timeouts(profile), Missing::Fail, "runner etl totalis")?;
     let applied = history::read(&mut s.client, &target.schema.history_table())
-        .map_err(|e| Error::failed(format!("{}: {}", target.name, describe_pg(&e))))?;
+        .map_err(|e| e.context(&target.name))?;
     let p = plan::plan(target.schema, applied);
     if !p.pending.is_empty() || !p.problems.is_empty() {
         return Err(Error::problems(format!(
@@ -187,8 +195,8 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
     log::info!(
         "[{}] importing from {} into {} ({}), images to {}{}",
         target.name,
-        source_url.shown,
-        s.url.shown,
+        source_url,
+        s.url,
         target.schema.name,
         spec.storage.describe(),
         if dry_run { " (dry run)" } else { "" }

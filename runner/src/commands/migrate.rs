@@ -38,8 +38,7 @@ pub fn preflight(profile: &Profile, targets: &[Target], opts: &Options) -> Resul
     }
     if !opts.dry_run {
         for t in targets {
-            let url = crate::db::DbUrl::parse(&t.url).map_err(|e| e.context(format!("target {}", t.name)))?;
-            if let Some(why) = url.pooler() {
+            if let Some(why) = t.url.pooler() {
                 return Err(Error::usage(format!(
                     "target {}: {why}; migrations hold a session advisory lock, which a transaction pooler does not keep",
                     t.name
@@ -75,7 +74,7 @@ fn prerequisites(client: &mut Client, t: &Target) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let problems: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+    let problems: Vec<String> = rows.iter().map(|r| crate::db::column(r, 0, "prerequisite check")).collect::<Result<_>>()?;
     Err(Error::failed(format!("{}: nothing was applied: {}", t.name, problems.join("; "))))
 }
 
@@ -85,7 +84,7 @@ pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<(
     log::info!(
         "[{}] connected to {} (PostgreSQL {}), schema {}",
         t.name,
-        s.url.shown,
+        s.url,
         s.server_version,
         t.schema.name
     );
@@ -126,19 +125,19 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let (applied, shown, missing_db) = match opened {
         Ok(mut s) => {
             let rows = history::read(&mut s.client, &t.schema.history_table())
-                .map_err(|e| Error::failed(format!("{}: cannot read history: {}", t.name, describe_pg(&e))))?;
+                .map_err(|e| e.context(&t.name))?;
             if let Some(query) = t.schema.prerequisites {
                 if let Ok(rows) = s.client.query(query, &[]) {
                     for r in rows {
-                        println!("{}: prerequisite missing: {}", t.name, r.get::<_, String>(0));
+                        let what: String = crate::db::column(&r, 0, "prerequisite check")?;
+                        println!("{}: prerequisite missing: {what}", t.name);
                     }
                 }
             }
-            (rows, s.url.shown.clone(), false)
+            (rows, s.url.to_string(), false)
         }
         Err(e) if t.create_database && e.message().contains("does not exist") => {
-            let shown = crate::db::DbUrl::parse(&t.url)?.shown;
-            (Vec::new(), shown, true)
+            (Vec::new(), t.url.to_string(), true)
         }
         Err(e) => return Err(e),
     };

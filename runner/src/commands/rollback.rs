@@ -110,22 +110,15 @@ fn check_pg_dump(server_version: &str) -> Result<()> {
 /// The password goes through the environment, never the command line.
 fn backup(s: &mut Session, t: &Target, dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--save-backup {}: {e}", dir.display())))?;
-    let stamp: String = s
+    let row = s
         .client
         .query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')", &[])
-        .map_err(|e| Error::failed(describe_pg(&e)))?
-        .get(0);
+        .map_err(|e| Error::failed(describe_pg(&e)))?;
+    let stamp: String = crate::db::column(&row, 0, "now()")?;
     let path = dir.join(format!("{}-{}-{stamp}.dump", t.name, s.database));
     let mut cmd = Command::new("pg_dump");
     cmd.arg("--format=custom").arg("--file").arg(&path).arg("--no-password");
-    cmd.env("PGHOST", s.url.host()).env("PGPORT", s.url.port().to_string()).env("PGDATABASE", &s.database);
-    cmd.env("PGUSER", s.url.config.get_user().unwrap_or("postgres")).env("PGSSLMODE", s.url.ssl.as_str());
-    if let Some(pw) = s.url.config.get_password() {
-        cmd.env("PGPASSWORD", String::from_utf8_lossy(pw).to_string());
-    }
-    if let Some(root) = &s.url.rootcert {
-        cmd.env("PGSSLROOTCERT", root);
-    }
+    cmd.envs(s.url.libpq_env()).env("PGDATABASE", &s.database);
     let out = cmd.output().map_err(|e| Error::failed(format!("pg_dump: {e}")))?;
     if !out.status.success() {
         return Err(Error::failed(format!(
@@ -156,14 +149,14 @@ fn describe(undo: &Undo, t: &Target) -> String {
 
 pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
     for t in targets {
-        if let Some(why) = crate::db::DbUrl::parse(&t.url)?.pooler() {
+        if let Some(why) = t.url.pooler() {
             return Err(Error::usage(format!("target {}: {why}; rollback holds the migration lock, which a transaction pooler does not keep", t.name)));
         }
     }
     if !opts.confirm {
         for t in targets {
             let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
-            let applied = history::read(&mut s.client, &t.schema.history_table()).map_err(|e| Error::failed(describe_pg(&e)))?;
+            let applied = history::read(&mut s.client, &t.schema.history_table()).map_err(|e| e.context(&t.name))?;
             println!("{}", describe(&undo_plan(t, &applied, opts.to)?, t));
         }
         return Err(Error::usage("rollback changes nothing without --confirm; run it again with --confirm to undo the above"));
@@ -184,7 +177,7 @@ fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> 
     lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
     let result = (|| {
         let table = t.schema.history_table();
-        let applied = history::read(&mut s.client, &table).map_err(|e| Error::failed(describe_pg(&e)))?;
+        let applied = history::read(&mut s.client, &table).map_err(|e| e.context(&t.name))?;
         let p = plan::plan(t.schema, applied.clone());
         if !p.problems.is_empty() {
             let list: Vec<String> = p.problems.iter().map(|x| x.describe()).collect();
@@ -200,7 +193,7 @@ fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> 
             run_down(&mut s.client, &table, a, d).map_err(|e| e.context(format!("{}: undoing {}", t.name, a.label())))?;
             log::info!("[{}] undid {} in {}", t.name, a.label(), crate::duration::human(step.elapsed()));
         }
-        if undo.to == 0 && history::exists(&mut s.client, &table).map_err(|e| Error::failed(describe_pg(&e)))? {
+        if undo.to == 0 && history::exists(&mut s.client, &table).map_err(|e| e.context(&t.name))? {
             s.client
                 .batch_execute(&format!("DROP TABLE {}", history::quote_ident(&table)))
                 .map_err(|e| Error::failed(format!("{}: dropping {table}: {}", t.name, describe_pg(&e))))?;

@@ -86,8 +86,7 @@ pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Snapshot> {
     admin_client
         .batch_execute(&create)
         .map_err(|e| Error::failed(format!("snapshot: cannot create a scratch database: {}", describe_pg(&e))))?;
-    let mut scratch = admin.clone();
-    scratch.config.dbname(&name);
+    let scratch = admin.with_dbname(&name);
     let result = (|| {
         let mut client = connect(&scratch)?;
         let fail = |e: postgres::Error| Error::failed(format!("snapshot of {}: {}", def.name, describe_pg(&e)));

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::error::{describe_pg, Error, Kind, Result};
+use crate::error::{Error, Kind, Result};
 use crate::history;
 use crate::plan::{self, Plan};
 use crate::profile::{Profile, Target};
@@ -51,14 +51,14 @@ struct Report {
 }
 
 fn inspect(profile: &Profile, t: &Target) -> Report {
-    let shown = crate::db::DbUrl::parse(&t.url).map(|u| u.shown).unwrap_or_else(|_| crate::secrets::redact_url(&t.url));
+    let shown = t.url.to_string();
     let mut r = Report { target: t.clone(), shown, server_version: None, plan: None, error: None };
     match session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner status") {
         Ok(mut s) => {
             r.server_version = Some(s.server_version.clone());
             match history::read(&mut s.client, &t.schema.history_table()) {
                 Ok(rows) => r.plan = Some(plan::plan(t.schema, rows)),
-                Err(e) => r.error = Some(Error::failed(format!("{}: cannot read history: {}", t.name, describe_pg(&e)))),
+                Err(e) => r.error = Some(e.context(&t.name)),
             }
         }
         Err(e) => r.error = Some(e),

@@ -8,7 +8,6 @@ use postgres::{Client, SimpleQueryMessage};
 use serde_json::{json, Value};
 
 use crate::catalog::{self, Catalog};
-use crate::db::DbUrl;
 use crate::error::{describe_pg, Error, Kind, Result};
 use crate::history;
 use crate::plan::{self, Plan};
@@ -82,8 +81,10 @@ fn integrity(client: &mut Client, sql: &str) -> Result<Vec<Check>, postgres::Err
     let mut problems: Vec<Vec<String>> = vec![Vec::new(); blocks.len()];
     for msg in client.simple_query(&union.join("\nUNION ALL\n"))? {
         if let SimpleQueryMessage::Row(r) = msg {
-            let i: usize = r.get(0).and_then(|v| v.parse().ok()).unwrap_or(0);
-            problems[i].push(r.get(1).unwrap_or("").to_string());
+            let i: usize = r.try_get(0).ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0);
+            if let Some(list) = problems.get_mut(i) {
+                list.push(r.try_get(1).ok().flatten().unwrap_or("NULL").to_string());
+            }
         }
     }
     Ok(blocks
@@ -103,10 +104,8 @@ fn integrity(client: &mut Client, sql: &str) -> Result<Vec<Check>, postgres::Err
 }
 
 fn same_database(a: &Target, b: &Target) -> bool {
-    match (DbUrl::parse(&a.url), DbUrl::parse(&b.url)) {
-        (Ok(x), Ok(y)) => x.host() == y.host() && x.port() == y.port() && x.dbname() == y.dbname(),
-        _ => false,
-    }
+    let (x, y) = (&a.url, &b.url);
+    x.host() == y.host() && x.port() == y.port() && x.dbname() == y.dbname()
 }
 
 fn expected_of(t: &Target) -> Result<Catalog> {
@@ -118,7 +117,7 @@ fn expected_of(t: &Target) -> Result<Catalog> {
 
 fn inspect(profile: &Profile, t: &Target, all: &[Target], strict: bool) -> Report {
     let started = Instant::now();
-    let shown = DbUrl::parse(&t.url).map(|u| u.shown).unwrap_or_else(|_| crate::secrets::redact_url(&t.url));
+    let shown = t.url.to_string();
     let mut r = Report { target: t.clone(), shown, server_version: None, plan: None, checks: Vec::new(), error: None, took_ms: 0 };
     if let Err(e) = check_target(profile, t, all, strict, &mut r) {
         r.error = Some(e);
@@ -140,7 +139,7 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
         .map_err(db_err)?;
 
     // 1. History against the embedded migrations.
-    let plan = plan::plan(t.schema, history::read(&mut s.client, &t.schema.history_table()).map_err(db_err)?);
+    let plan = plan::plan(t.schema, history::read(&mut s.client, &t.schema.history_table()).map_err(|e| e.context(&t.name))?);
     if plan.pending.is_empty() && plan.problems.is_empty() {
         r.checks.push(Check::pass("history", format!("{} applied, none pending", plan.applied.len())));
     }
