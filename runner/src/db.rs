@@ -480,10 +480,10 @@ pub fn connect(url: &DbUrl, connect_timeout: Duration, application: &str) -> Res
 pub fn column<'a, T: postgres::types::FromSql<'a>>(row: &'a postgres::Row, idx: usize, table: &str) -> Result<T> {
     row.try_get(idx).map_err(|e| {
         let (name, ty) = row.columns().get(idx).map(|c| (c.name().to_string(), c.type_().name().to_string())).unwrap_or_default();
-        let why = if std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("null")) {
+        let why = if std::error::Error::source(&e).is_some_and(|s| s.to_string().to_lowercase().contains("null")) {
             "is NULL".to_string()
         } else {
-            format!("has type {ty}, not {}", std::any::type_name::<T>().rsplit("::").next().unwrap_or("the expected type"))
+            format!("has type {ty}, which the runner does not expect")
         };
         Error::problems(format!("{table}: column `{name}` {why}; was it changed by hand? restore it as the runner created it"))
     })

@@ -96,11 +96,12 @@ pub fn scrub(text: &str) -> String {
     out
 }
 
-/// At most `max` characters of `text` for a message, control characters
-/// escaped, `…` when cut: input quoted in an error never floods the terminal.
+/// At most `max` characters of `text` for a message, secrets scrubbed (before
+/// cutting, so no part of one survives), control characters escaped, `…`
+/// when cut: input quoted in an error never floods the terminal.
 pub fn shorten(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
+    for (n, c) in scrub(text).chars().enumerate() {
         if n == max {
             out.push('…');
             break;

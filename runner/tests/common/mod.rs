@@ -190,3 +190,83 @@ pub fn data_fingerprint(c: &mut Client) -> Vec<String> {
         .map(|t| rows(c, &format!("SELECT '{t}: '||count(*)||' '||coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)),'') FROM \"{t}\" x")).remove(0))
         .collect()
 }
+
+/// The admin URL of the password-protected throwaway cluster (scram-sha-256),
+/// started once by `scripts/dev-postgres` (a trust-auth server accepts any
+/// password, so login failures and redaction need this one).
+pub fn scram_admin_url() -> String {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/dev-postgres");
+        let out = Command::new(script).env("DEV_POSTGRES_AUTH", "scram-sha-256").output().expect("run scripts/dev-postgres");
+        assert!(out.status.success(), "scripts/dev-postgres (scram-sha-256) failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    })
+    .clone()
+}
+
+/// A login role with `password` on the password-protected cluster, owning a
+/// fresh database; both dropped at the end.
+pub struct PasswordDb {
+    pub role: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl PasswordDb {
+    pub fn new(tag: &str, password: &str) -> PasswordDb {
+        let name = unique(tag);
+        let mut admin = connect(&scram_admin_url());
+        let literal = format!("'{}'", password.replace('\'', "''"));
+        admin.batch_execute(&format!("CREATE ROLE \"{name}\" LOGIN PASSWORD {literal}")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE \"{name}\" OWNER \"{name}\"")).unwrap();
+        PasswordDb { role: name.clone(), name, password: password.to_string() }
+    }
+
+    /// The URL with the password percent-encoded (every byte that is not
+    /// alphanumeric), as a careful operator writes it.
+    pub fn url(&self) -> String {
+        let encoded = percent_encoding::utf8_percent_encode(&self.password, percent_encoding::NON_ALPHANUMERIC);
+        self.url_with(&encoded.to_string())
+    }
+
+    /// The URL with the password text exactly as given.
+    pub fn url_with(&self, password_text: &str) -> String {
+        let admin = scram_admin_url();
+        let hostport = admin.rsplit_once('@').unwrap().1.rsplit_once('/').unwrap().0.to_string();
+        format!("postgres://{}:{password_text}@{hostport}/{}", self.role, self.name)
+    }
+
+    pub fn client(&self) -> Client {
+        let mut config = postgres::Config::new();
+        let admin: postgres::Config = scram_admin_url().parse().unwrap();
+        config.user(&self.role).password(&self.password).dbname(&self.name).host("127.0.0.1").port(admin.get_ports()[0]);
+        config.connect(NoTls).unwrap()
+    }
+}
+
+impl Drop for PasswordDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Client::connect(&scram_admin_url(), NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE); DROP ROLE IF EXISTS \"{}\"", self.name, self.role));
+        }
+    }
+}
+
+/// Every form of `secret` that must never be printed: as written, percent-
+/// encoded, and percent-decoded.
+pub fn secret_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![
+        secret.to_string(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string(),
+        percent_encoding::percent_decode_str(secret).decode_utf8_lossy().into_owned(),
+    ];
+    forms.retain(|f| f.chars().count() >= 3);
+    forms.dedup();
+    forms
+}
+
+/// The first form of any of `secrets` found in `text`.
+pub fn leaked<'a>(text: &str, secrets: &'a [String]) -> Option<String> {
+    secrets.iter().flat_map(|s| secret_forms(s)).find(|f| text.contains(f.as_str()))
+}
