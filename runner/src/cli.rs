@@ -17,7 +17,8 @@ Examples:
   runner --profile socrates-prod --target socrates-auth
 
 Exit codes: 0 ok, 1 problems found, 2 bad usage or profile, 3 database unreachable
-or login refused, 4 a migration failed (rolled back), 5 timed out waiting for the lock.";
+or login refused, 4 a migration failed (rolled back), 5 timed out waiting for the lock,
+70 internal error (a bug: please report it).";
 
 #[derive(Debug, Parser)]
 #[command(

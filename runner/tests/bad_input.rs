@@ -387,3 +387,21 @@ fn wrong_password_is_refused_with_exit_3_and_never_printed() {
     ];
     check_all(&cases);
 }
+
+/// The panic hook, through a panic std itself raises: printing to a closed
+/// stdout. One line on stderr without the panic's text, exit 70.
+#[test]
+fn panic_hook_prints_one_scrubbed_line_and_exits_70() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runner"))
+        .arg("--help")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(70), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: internal error at "), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe") && !stderr.contains("failed printing"), "{stderr}");
+}
