@@ -46,7 +46,7 @@ fn profile() -> Profile {
 }
 
 fn migrate(db: &TestDb, def: &'static SchemaDef) -> runner::error::Result<()> {
-    let t = Target { name: "t".into(), schema: def, url: db.url.clone(), create_database: false };
+    let t = Target { name: "t".into(), schema: def, url: runner::db::DbUrl::parse(&db.url).unwrap(), create_database: false };
     migrate::migrate_target(&profile(), &t, &Options::default())
 }
 
@@ -144,7 +144,7 @@ fn concurrent_runners_execute_each_migration_once() {
         .map(|_| {
             let url = url.clone();
             std::thread::spawn(move || {
-                let t = Target { name: "t".into(), schema: def, url, create_database: false };
+                let t = Target { name: "t".into(), schema: def, url: runner::db::DbUrl::parse(&url).unwrap(), create_database: false };
                 migrate::migrate_target(&profile(), &t, &Options::default())
             })
         })

@@ -130,7 +130,7 @@ fn debris_left_by_a_down_script_is_named() {
     }));
     let db = TestDb::new("rb_debris");
     climb(&db, def);
-    let t = runner::profile::Target { name: "leaky".into(), schema: def, url: db.url.clone(), create_database: false };
+    let t = runner::profile::Target { name: "leaky".into(), schema: def, url: runner::db::DbUrl::parse(&db.url).unwrap(), create_database: false };
     let prof = runner::profile::Profile {
         name: "t".into(), path: "t.yaml".into(), description: None, production: false,
         lock_timeout: std::time::Duration::from_secs(10), statement_timeout: None,
