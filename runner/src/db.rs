@@ -24,10 +24,6 @@ use crate::tls::{self, SslMode};
 /// Longer URLs are refused unread: no provider's URL comes near it.
 const MAX_URL_LEN: usize = 4096;
 
-/// The query parameters a URL may carry (libpq's names).
-const PARAMETERS: &str = "sslmode, sslrootcert, application_name, connect_timeout, options, channel_binding, \
-target_session_attrs, keepalives, keepalives_idle, user, password, dbname, host, hostaddr, port, pgbouncer";
-
 const ENCODE_HINT: &str = "percent-encode the password (e.g. `/` as `%2F`, `?` as `%3F`, `#` as `%23`, `@` as `%40`, `%` as `%25`)";
 
 /// A parsed connection URL. Printing it (`{}` or `{:?}`) gives the redacted
@@ -293,7 +289,7 @@ impl DbUrl {
             }
             other => {
                 return Err(usage(format!(
-                    "has an unknown parameter `{}`; the runner understands {PARAMETERS}",
+                    "has an unknown parameter `{}`; README \"Connections\" lists the ones the runner understands",
                     secrets::shorten(other, 40)
                 )))
             }

@@ -15,8 +15,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A loaded profile. Target URLs stay unexpanded until a command selects the
 /// targets it runs on, so a variable needed only by another target is not
-/// required.
-#[derive(Debug, Clone)]
+/// required. `Debug` leaves out the URL texts and the ETL section: they may
+/// hold passwords.
+#[derive(Clone)]
 pub struct Profile {
     pub name: String,
     pub path: PathBuf,
@@ -29,7 +30,7 @@ pub struct Profile {
     pub etl: Option<Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TargetSpec {
     pub name: String,
     pub schema: &'static schema_def::SchemaDef,
@@ -37,6 +38,27 @@ pub struct TargetSpec {
     /// `targets[i].url`, for messages.
     url_key: String,
     pub create_database: bool,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("production", &self.production)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("statement_timeout", &self.statement_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("targets", &self.targets)
+            .field("etl", &self.etl.is_some())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TargetSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetSpec").field("name", &self.name).field("schema", &self.schema.name).finish_non_exhaustive()
+    }
 }
 
 /// A target ready to connect to: its URL expanded and parsed (printing it

@@ -64,14 +64,15 @@ pub fn is_secret_name(name: &str) -> bool {
     ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "DATABASE_URL", "CREDENTIAL"].iter().any(|w| n.contains(w))
 }
 
-/// Register one variable: its value when the name looks secret (and the value
-/// is long enough not to be an ordinary word), the passwords of a URL in it.
+/// Register one variable: the passwords of a URL in it, else its value when
+/// the name looks secret (and the value is long enough not to be an ordinary
+/// word). A URL itself is not a secret: its redacted form is printed, and
+/// without a password that form is the URL as written.
 pub fn register_variable(name: &str, value: &str) {
-    if is_secret_name(name) && value.trim().chars().count() >= 6 {
-        register_both(value.trim());
-    }
     if value.contains("://") || value.contains("password=") {
         register_url(value);
+    } else if is_secret_name(name) && value.trim().chars().count() >= 6 {
+        register_both(value.trim());
     }
 }
 
@@ -139,8 +140,11 @@ mod tests {
     fn secret_looking_variables_are_registered() {
         register_variable("MY_API_TOKEN", "tok-abcdef-123");
         register_variable("PATH_LIKE", "not-a-secret-here");
+        register_variable("DATABASE_URL", "postgres://app:url-pw-1234@db.example.com/app");
         assert_eq!(scrub("tok-abcdef-123"), "***");
         assert_eq!(scrub("not-a-secret-here"), "not-a-secret-here");
+        assert_eq!(scrub("postgres://app:***@db.example.com/app"), "postgres://app:***@db.example.com/app");
+        assert_eq!(scrub("url-pw-1234"), "***");
     }
 
     #[test]
