@@ -54,9 +54,9 @@ ALTER TABLE users
 -- status and is_active say the same thing in two ways (the API writes status,
 -- the views and the seed's columns read is_active): a write of either sets
 -- the other. On INSERT, an account is inactive when either says so. On
--- UPDATE, the one that changed wins; changing both to disagreeing values is
--- refused. Becoming inactive stamps deactivated_at (unless given);
--- becoming active again clears it.
+-- UPDATE, a changed status wins, otherwise a changed is_active. Becoming
+-- inactive stamps deactivated_at (unless given); becoming active again
+-- clears it.
 CREATE FUNCTION sync_user_status() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -68,14 +68,8 @@ BEGIN
             NEW.is_active := true;
         END IF;
     ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
-        IF NEW.is_active IS DISTINCT FROM OLD.is_active
-           AND NEW.is_active IS DISTINCT FROM (NEW.status = 'active') THEN
-            RAISE EXCEPTION 'users %: status % and is_active % contradict each other', NEW.id, NEW.status, NEW.is_active
-                USING ERRCODE = 'check_violation',
-                      HINT = 'Set only one of them: status ''inactive'' means is_active false.';
-        END IF;
         NEW.is_active := NEW.status = 'active';
-    ELSIF NEW.is_active IS DISTINCT FROM OLD.is_active AND NEW.is_active IS NOT NULL THEN
+    ELSIF NEW.is_active IS DISTINCT FROM OLD.is_active THEN
         NEW.status := CASE WHEN NEW.is_active THEN 'active' ELSE 'inactive' END;
     END IF;
 
