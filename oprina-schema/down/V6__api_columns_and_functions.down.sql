@@ -20,22 +20,9 @@ ALTER TABLE token_refresh_logs
     DROP COLUMN refresh_completed_at,
     DROP COLUMN refresh_started_at;
 
--- usage_quotas: V2's quota state trigger function
-CREATE OR REPLACE FUNCTION derive_usage_quota_state() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.used_minutes := NEW.used_seconds / 60;
-    NEW.quota_exhausted := NEW.used_seconds >= NEW.total_limit_minutes * 60;
-    IF NOT NEW.quota_exhausted THEN
-        NEW.exhausted_at := NULL;
-    ELSIF TG_OP = 'INSERT' OR NOT OLD.quota_exhausted THEN
-        NEW.exhausted_at := coalesce(NEW.exhausted_at, now());
-    ELSE
-        NEW.exhausted_at := coalesce(NEW.exhausted_at, OLD.exhausted_at, now());
-    END IF;
-    RETURN NEW;
-END
-$$;
+-- usage_quotas
+DROP TRIGGER counted_quota_totals_kept ON usage_quotas;
+DROP FUNCTION keep_counted_quota_totals();
 ALTER TABLE usage_quotas DROP COLUMN is_active;
 
 -- messages

@@ -16,7 +16,7 @@
 --                       the status 'started'
 --   get_table_names()   the application's tables, for the schema validator
 -- The API's quota update is made harmless: the finished-session trigger of V2
--- owns the counted totals (see derive_usage_quota_state below).
+-- owns the counted totals (see keep_counted_quota_totals below).
 --
 -- exec_sql(sql), through which the API's setup script sent its DDL, is NOT
 -- created: a function that runs any SQL string it is given would let every
@@ -175,33 +175,28 @@ ALTER TABLE usage_quotas
 -- finished session's duration itself (read the row, add, write it back);
 -- honouring that write would count the session twice. So a direct UPDATE
 -- keeps those three columns as they were, and the row the API gets back
--- shows the true totals. Only writes made by a trigger (the usage trigger)
--- change them; an operator who really means to change them sets
--- `SET LOCAL oprina.quota_adjustment = 'on'` in the same transaction first.
--- Everything else (the limit, is_active) is written as sent, and
--- used_minutes, quota_exhausted and exhausted_at are derived as in V2.
-CREATE OR REPLACE FUNCTION derive_usage_quota_state() RETURNS trigger
+-- shows the true totals. Only writes made by a trigger (the usage trigger,
+-- at trigger depth 2) change them; an operator who really means to change
+-- them sets `SET LOCAL oprina.quota_adjustment = 'on'` in the same
+-- transaction first. Everything else (the limit, is_active) is written as
+-- sent. BEFORE triggers fire in name order, so this one ('counted...') runs
+-- before derive_usage_quota_state_on_write, which then derives used_minutes,
+-- quota_exhausted and exhausted_at from the kept totals.
+CREATE FUNCTION keep_counted_quota_totals() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND pg_trigger_depth() = 1
+    IF pg_trigger_depth() = 1
        AND coalesce(current_setting('oprina.quota_adjustment', true), '') <> 'on' THEN
         NEW.used_seconds  := OLD.used_seconds;
         NEW.session_count := OLD.session_count;
         NEW.exhausted_at  := OLD.exhausted_at;
     END IF;
-
-    NEW.used_minutes := NEW.used_seconds / 60;
-    NEW.quota_exhausted := NEW.used_seconds >= NEW.total_limit_minutes * 60;
-    IF NOT NEW.quota_exhausted THEN
-        NEW.exhausted_at := NULL;
-    ELSIF TG_OP = 'INSERT' OR NOT OLD.quota_exhausted THEN
-        NEW.exhausted_at := coalesce(NEW.exhausted_at, now());
-    ELSE
-        NEW.exhausted_at := coalesce(NEW.exhausted_at, OLD.exhausted_at, now());
-    END IF;
     RETURN NEW;
 END
 $$;
+
+CREATE TRIGGER counted_quota_totals_kept BEFORE UPDATE ON usage_quotas
+    FOR EACH ROW EXECUTE FUNCTION keep_counted_quota_totals();
 
 -- ---------------------------------------------------------------------------
 -- token_refresh_logs: the ORM's column names and the status 'started'

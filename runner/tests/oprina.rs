@@ -22,11 +22,16 @@ fn scenarios() -> Vec<(String, String)> {
 }
 
 fn migrated(tag: &str) -> TestDb {
+    migrated_with(tag, "production: true", &[]).0
+}
+
+/// A fresh database migrated by `runner ARGS` with a profile `p` (kept for more runs).
+fn migrated_with(tag: &str, profile_extra: &str, args: &[&str]) -> (TestDb, Profiles) {
     let db = TestDb::new(tag);
     let p = Profiles::new();
-    p.write("p", &one_target("oprina", &db.url, "production: true"));
-    p.run("p", &[]).expect(0);
-    db
+    p.write("p", &one_target("oprina", &db.url, profile_extra));
+    p.run("p", args).expect(0);
+    (db, p)
 }
 
 #[test]
@@ -89,10 +94,10 @@ fn fresh_apply_builds_the_documented_objects() {
     }
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_tables WHERE schemaname='public' AND tablename <> 'oprina_schema_history'"), 12);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_indexes WHERE schemaname='public' AND tablename <> 'oprina_schema_history'"), 76);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"), 23);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"), 24);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_views WHERE schemaname='public'"), 11);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype <> 'trigger'::regtype"), 9);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype = 'trigger'::regtype"), 14);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype = 'trigger'::regtype"), 15);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_constraint WHERE connamespace='public'::regnamespace AND contype='f'"), 14);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'"), 0);
     // The setup script's exec_sql(sql) is refused, and nothing runs with its owner's rights.
@@ -169,10 +174,7 @@ fn run_calls(c: &mut postgres::Client, calls: &[Call]) -> Vec<Result<u64, String
 
 #[test]
 fn the_api_calls_run_on_the_migrated_schema() {
-    let db = TestDb::new("oprina_api");
-    let p = Profiles::new();
-    p.write("p", &one_target("oprina", &db.url, "production: false"));
-    p.run("p", &["--with-test-data"]).expect(0);
+    let (db, p) = migrated_with("oprina_api", "production: false", &["--with-test-data"]);
     let mut c = db.client();
     let calls = api_calls();
     assert!(calls.len() >= 90, "only {} calls", calls.len());
