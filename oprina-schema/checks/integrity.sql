@@ -19,3 +19,9 @@ SELECT 'user ' || user_id || ': quota_exhausted is ' || quota_exhausted || ' wit
 SELECT 'user ' || user_id || ' has ' || count(*) || ' active ' || service_type || '/' || provider || ' tokens'
   FROM service_tokens WHERE is_active AND NOT is_revoked
  GROUP BY user_id, service_type, provider HAVING count(*) > 1;
+
+-- @refresh_log_times_agree: the ORM's refresh_started_at / refresh_completed_at equal started_at / completed_at (kept so by a trigger; a writer that bypasses triggers can split them)
+SELECT 'token_refresh_logs ' || id || ': started_at ' || started_at || ' vs refresh_started_at ' || refresh_started_at
+       || ', completed_at ' || coalesce(completed_at::text, 'NULL') || ' vs refresh_completed_at ' || coalesce(refresh_completed_at::text, 'NULL')
+  FROM token_refresh_logs
+ WHERE started_at IS DISTINCT FROM refresh_started_at OR completed_at IS DISTINCT FROM refresh_completed_at;

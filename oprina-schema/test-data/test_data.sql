@@ -21,86 +21,96 @@
 --          crossed 20 minutes (exhausted); Microsoft token and an API key
 --   carol  exactly at the quota (one 1200 s session: exhausted), plus an
 --          avatar session still running (active_avatar_sessions)
---   dave   inactive account; one avatar session that ended in error (45 s)
+--   dave   inactive account (status 'inactive', deactivated); one avatar
+--          session that ended in error (45 s)
+--   erin   just signed up: no session, no quota row yet
+-- The columns the API's own code uses (V6) are filled the way the API fills
+-- them: users.settings, sessions.session_type and the Vertex/HeyGen session
+-- ids, messages.message_type (messages.user_id is left to the trigger, which
+-- takes the session's user), a refresh log still 'started' (ORM names).
 
 -- ---------------------------------------------------------------------------
 -- users
 -- ---------------------------------------------------------------------------
-INSERT INTO users (id, email, password_hash, display_name, avatar_url, preferences, timezone, language,
-                   is_active, is_verified, email_verified_at, last_login_at, last_activity_at)
+INSERT INTO users (id, email, password_hash, display_name, avatar_url, preferences, settings, timezone, language,
+                   is_active, status, deactivated_at, is_verified, email_verified_at, last_login_at, last_activity_at)
 VALUES
     ('11111111-1111-4111-8111-000000000001', 'alice@example.com', NULL, 'Alice Example', NULL,
-     '{"theme": "dark"}', 'America/Argentina/Buenos_Aires', 'es-AR',
-     true, true, '2025-05-01 12:00:00+00', '2025-06-20 09:00:00+00', '2025-06-20 09:30:00+00'),
+     '{"theme": "dark"}', '{"voice_enabled": true, "avatar_enabled": true}', 'America/Argentina/Buenos_Aires', 'es-AR',
+     true, 'active', NULL, true, '2025-05-01 12:00:00+00', '2025-06-20 09:00:00+00', '2025-06-20 09:30:00+00'),
     ('11111111-1111-4111-8111-000000000002', 'bob@example.com', NULL, 'Bob Example', NULL,
-     '{}', 'Etc/GMT+5', 'en-US',
-     true, true, '2025-05-02 12:00:00+00', '2025-06-21 10:00:00+00', '2025-06-21 10:45:00+00'),
+     '{}', '{}', 'Etc/GMT+5', 'en-US',
+     true, 'active', NULL, true, '2025-05-02 12:00:00+00', '2025-06-21 10:00:00+00', '2025-06-21 10:45:00+00'),
     ('11111111-1111-4111-8111-000000000003', 'carol@example.com', NULL, 'Carol Example', NULL,
-     '{}', 'Asia/Kolkata', 'en',
-     true, false, NULL, '2025-06-22 08:00:00+00', '2025-06-22 08:30:00+00'),
+     '{}', '{"voice_enabled": false}', 'Asia/Kolkata', 'en',
+     true, 'active', NULL, false, NULL, '2025-06-22 08:00:00+00', '2025-06-22 08:30:00+00'),
     ('11111111-1111-4111-8111-000000000004', 'dave@example.com', NULL, 'Dave Example', NULL,
-     '{}', 'UTC', 'de',
-     false, true, '2025-05-03 12:00:00+00', '2025-05-10 07:00:00+00', '2025-05-10 07:10:00+00')
+     '{}', '{}', 'UTC', 'de',
+     false, 'inactive', '2025-05-11 09:00:00+00', true, '2025-05-03 12:00:00+00', '2025-05-10 07:00:00+00', '2025-05-10 07:10:00+00'),
+    ('11111111-1111-4111-8111-000000000005', 'erin@example.com', NULL, 'Erin Example', NULL,
+     '{}', '{}', 'Europe/Berlin', 'de-DE',
+     true, 'active', NULL, false, NULL, NULL, NULL)
 ON CONFLICT (id) DO NOTHING;
 
 -- ---------------------------------------------------------------------------
 -- sessions (statistics are filled in by the message triggers)
 -- ---------------------------------------------------------------------------
-INSERT INTO sessions (id, user_id, session_token, session_name, title, agent_type, status,
-                      started_at, ended_at)
+INSERT INTO sessions (id, user_id, session_token, session_name, title, agent_type, session_type, status,
+                      vertex_session_id, avatar_session_id, started_at, ended_at)
 VALUES
     ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000001',
-     'test-session-token-0001', 'alice-inbox', 'Sort my inbox', 'email_agent', 'active',
-     '2025-06-20 09:00:00+00', NULL),
+     'test-session-token-0001', 'alice-inbox', 'Sort my inbox', 'email_agent', 'chat', 'active',
+     'vertex-test-session-0001', NULL, '2025-06-20 09:00:00+00', NULL),
     ('22222222-2222-4222-8222-000000000002', '11111111-1111-4111-8111-000000000001',
-     'test-session-token-0002', 'alice-may', 'May planning', 'default', 'ended',
-     '2025-05-15 14:00:00+00', '2025-05-15 14:20:00+00'),
+     'test-session-token-0002', 'alice-may', 'May planning', 'default', 'chat', 'inactive',
+     'vertex-test-session-0002', 'heygen-test-0001', '2025-05-15 14:00:00+00', '2025-05-15 14:20:00+00'),
     ('22222222-2222-4222-8222-000000000003', '11111111-1111-4111-8111-000000000002',
-     'test-session-token-0003', 'bob-calendar', 'Plan my week', 'calendar_agent', 'active',
-     '2025-06-21 10:00:00+00', NULL),
+     'test-session-token-0003', 'bob-calendar', 'Plan my week', 'calendar_agent', 'chat', 'active',
+     'vertex-test-session-0003', NULL, '2025-06-21 10:00:00+00', NULL),
     ('22222222-2222-4222-8222-000000000004', '11111111-1111-4111-8111-000000000003',
-     'test-session-token-0004', 'carol-avatar', 'Talk to the avatar', 'default', 'active',
-     '2025-06-22 08:00:00+00', NULL),
+     'test-session-token-0004', 'carol-avatar', 'Talk to the avatar', 'default', 'voice', 'active',
+     'vertex-test-session-0004', 'heygen-test-0007', '2025-06-22 08:00:00+00', NULL),
     ('22222222-2222-4222-8222-000000000005', '11111111-1111-4111-8111-000000000004',
-     'test-session-token-0005', 'dave-old', 'Old conversation', 'default', 'archived',
-     '2025-05-10 07:00:00+00', '2025-05-10 07:10:00+00')
+     'test-session-token-0005', 'dave-old', 'Old conversation', 'default', 'chat', 'archived',
+     NULL, NULL, '2025-05-10 07:00:00+00', '2025-05-10 07:10:00+00')
 ON CONFLICT (id) DO NOTHING;
 
 -- ---------------------------------------------------------------------------
--- messages (message 4 replies to message 3)
+-- messages (message 4 replies to message 3; user_id is filled in from the
+-- session by the trigger, as when the API leaves it out)
 -- ---------------------------------------------------------------------------
 INSERT INTO messages (id, session_id, role, content, content_type, message_index, parent_message_id,
                       prompt_tokens, completion_tokens, total_tokens, estimated_cost, status,
-                      has_voice_response, has_avatar_response, created_at)
+                      has_voice_response, has_avatar_response, created_at, message_type)
 VALUES
     ('33333333-3333-4333-8333-000000000001', '22222222-2222-4222-8222-000000000001', 'user',
      'Which emails need an answer today?', 'text', 0, NULL, 0, 0, 0, 0, 'completed',
-     false, false, '2025-06-20 09:00:10+00'),
+     false, false, '2025-06-20 09:00:10+00', 'text'),
     ('33333333-3333-4333-8333-000000000002', '22222222-2222-4222-8222-000000000001', 'assistant',
      'Three: the invoice from ACME, the meeting request from Bob and the newsletter reply.', 'text', 1, NULL,
-     120, 45, 165, 0.0033, 'completed', true, false, '2025-06-20 09:00:14+00'),
+     120, 45, 165, 0.0033, 'completed', true, false, '2025-06-20 09:00:14+00', 'text'),
     ('33333333-3333-4333-8333-000000000003', '22222222-2222-4222-8222-000000000001', 'user',
      'Draft a reply to Bob.', 'text', 2, NULL, 0, 0, 0, 0, 'completed',
-     false, false, '2025-06-20 09:01:00+00'),
+     false, false, '2025-06-20 09:01:00+00', 'text'),
     ('33333333-3333-4333-8333-000000000004', '22222222-2222-4222-8222-000000000001', 'assistant',
      'Here is a draft: "Hi Bob, Thursday at 10 works for me."', 'text', 3,
      '33333333-3333-4333-8333-000000000003', 210, 30, 240, 0.0048, 'completed',
-     false, true, '2025-06-20 09:01:05+00'),
+     false, true, '2025-06-20 09:01:05+00', 'text'),
     ('33333333-3333-4333-8333-000000000005', '22222222-2222-4222-8222-000000000002', 'user',
      'What is on my plate in May?', 'text', 0, NULL, 0, 0, 0, 0, 'completed',
-     false, false, '2025-05-15 14:00:05+00'),
+     false, false, '2025-05-15 14:00:05+00', 'text'),
     ('33333333-3333-4333-8333-000000000006', '22222222-2222-4222-8222-000000000002', 'assistant',
      'Two deadlines and a trip.', 'text', 1, NULL, 80, 12, 92, 0.0018, 'completed',
-     false, false, '2025-05-15 14:00:09+00'),
+     false, false, '2025-05-15 14:00:09+00', 'text'),
     ('33333333-3333-4333-8333-000000000007', '22222222-2222-4222-8222-000000000003', 'user',
      'Block two hours for focus work every morning.', 'text', 0, NULL, 0, 0, 0, 0, 'completed',
-     false, false, '2025-06-21 10:00:20+00'),
+     false, false, '2025-06-21 10:00:20+00', 'text'),
     ('33333333-3333-4333-8333-000000000008', '22222222-2222-4222-8222-000000000003', 'assistant',
      'Done for Monday to Friday, 8:00 to 10:00.', 'text', 1, NULL, 150, 20, 170, 0.0034, 'completed',
-     false, false, '2025-06-21 10:00:26+00'),
+     false, false, '2025-06-21 10:00:26+00', 'text'),
     ('33333333-3333-4333-8333-000000000009', '22222222-2222-4222-8222-000000000004', 'user',
      'Hello avatar!', 'audio', 0, NULL, 0, 0, 0, 0, 'completed',
-     false, false, '2025-06-22 08:00:30+00')
+     false, false, '2025-06-22 08:00:30+00', 'voice')
 ON CONFLICT (id) DO NOTHING;
 
 -- ---------------------------------------------------------------------------
@@ -186,6 +196,15 @@ VALUES
     ('77777777-7777-4777-8777-000000000002', '66666666-6666-4666-8666-000000000003', 'scheduled', 'failed',
      '2025-06-18 06:00:00+00', '2025-06-18 06:00:03+00', '2025-06-18 07:00:00+00', NULL,
      'provider returned 503', 2, '{"source": "test-data"}', '2025-06-18 06:00:00+00')
+ON CONFLICT (id) DO NOTHING;
+
+-- A refresh still running, written with the ORM's column names (started_at
+-- is kept equal to refresh_started_at by the trigger).
+INSERT INTO token_refresh_logs (id, service_token_id, refresh_type, refresh_status, refresh_started_at,
+                                refresh_metadata, created_at)
+VALUES
+    ('77777777-7777-4777-8777-000000000003', '66666666-6666-4666-8666-000000000002', 'manual', 'started',
+     '2025-06-20 09:00:11+00', '{"source": "test-data"}', '2025-06-20 09:00:11+00')
 ON CONFLICT (id) DO NOTHING;
 
 -- ---------------------------------------------------------------------------

@@ -78,7 +78,7 @@ fn a_database_matching_a_version_exactly_is_adopted_there_and_migrate_finishes_i
     p.write("p", &one_target("oprina", &db.url, "production: true"));
     adopt_then_converge(&p, &db, def("oprina"), 2, "its objects match version 2");
     let mut c = db.client();
-    assert_eq!(history(&mut c, def("oprina")).len(), 5);
+    assert_eq!(history(&mut c, def("oprina")).len(), def("oprina").sorted_migrations().len());
     // Already managed: a second adopt changes nothing.
     let again = p.run("p", &["adopt"]);
     again.expect(0);
@@ -116,12 +116,21 @@ fn oprina_after_a_psql_run_that_stopped_at_004() {
     built_without_history(&db, def("oprina"), 3);
     let mut c = db.client();
     c.batch_execute(include_str!("../../oprina-schema/tests/fixtures/legacy_psql_stopped_at_004.sql")).unwrap();
-    c.batch_execute("INSERT INTO users (email, display_name) VALUES ('admin@oprina.local', 'Admin')").unwrap();
+    c.batch_execute(
+        "INSERT INTO users (email, display_name) VALUES ('admin@oprina.local', 'Admin'), ('gone@oprina.local', 'Gone');
+         UPDATE users SET is_active = false WHERE email = 'gone@oprina.local';
+         INSERT INTO sessions (user_id) SELECT id FROM users WHERE email = 'admin@oprina.local';
+         INSERT INTO messages (session_id, role, content, message_index) SELECT id, 'user', 'hello', 0 FROM sessions",
+    )
+    .unwrap();
     let p = Profiles::new();
     p.write("p", &one_target("oprina", &db.url, "production: true"));
     adopt_then_converge(&p, &db, def("oprina"), 3, "recognised psql 001-003");
     // The rows the old database held are still there, and its code is ours now.
     assert_eq!(count(&mut c, "SELECT count(*) FROM users WHERE email = 'admin@oprina.local'"), 1);
+    // V6 filled in what the API needs for them: the message's user, the inactive account's status.
+    assert_eq!(rows(&mut c, "SELECT u.email FROM messages m JOIN users u ON u.id = m.user_id"), ["admin@oprina.local"]);
+    assert_eq!(rows(&mut c, "SELECT email || ' ' || status FROM users ORDER BY email"), ["admin@oprina.local active", "gone@oprina.local inactive"]);
     assert_eq!(
         rows(&mut c, "SELECT pg_get_function_result('cleanup_expired_tokens'::regproc)")[0],
         "TABLE(deactivated_service_tokens integer, deleted_user_tokens integer, deleted_refresh_logs integer)"
@@ -140,7 +149,7 @@ fn migrate_adopt_does_both_in_one_command() {
     let run = p.run("p", &["migrate", "--adopt"]);
     run.expect(0);
     assert!(run.all().contains("its objects match version 4"), "{}", run.all());
-    assert_eq!(history(&mut db.client(), def("oprina")).len(), 5);
+    assert_eq!(history(&mut db.client(), def("oprina")).len(), def("oprina").sorted_migrations().len());
     p.run("p", &["verify", "--strict"]).expect(0);
 }
 

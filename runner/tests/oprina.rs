@@ -1,5 +1,6 @@
 //! Oprina: the business rules as scenarios, each in a rolled-back transaction
-//! on a freshly migrated database, and the seed's tracking examples.
+//! on a freshly migrated database, the seed's tracking examples, and the
+//! API's own calls.
 
 mod common;
 
@@ -21,11 +22,16 @@ fn scenarios() -> Vec<(String, String)> {
 }
 
 fn migrated(tag: &str) -> TestDb {
+    migrated_with(tag, "production: true", &[]).0
+}
+
+/// A fresh database migrated by `runner ARGS` with a profile `p` (kept for more runs).
+fn migrated_with(tag: &str, profile_extra: &str, args: &[&str]) -> (TestDb, Profiles) {
     let db = TestDb::new(tag);
     let p = Profiles::new();
-    p.write("p", &one_target("oprina", &db.url, "production: true"));
-    p.run("p", &[]).expect(0);
-    db
+    p.write("p", &one_target("oprina", &db.url, profile_extra));
+    p.run("p", args).expect(0);
+    (db, p)
 }
 
 #[test]
@@ -35,7 +41,9 @@ fn business_rules_hold() {
     let list = scenarios();
     let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
     for required in ["quota_crossing", "monthly_summary_counts_sessions_once", "token_revocation_and_reconnect", "seed_examples",
-                     "oauth_flag_sync", "cleanup_retention", "views_counts", "timezone_accepts_iana"] {
+                     "oauth_flag_sync", "cleanup_retention", "views_counts", "timezone_accepts_iana", "api_quota_update_is_harmless",
+                     "message_user_follows_session", "user_status_and_settings", "session_api_columns", "refresh_log_api_columns",
+                     "get_table_names_lists_the_tables"] {
         assert!(names.contains(&required), "scenario {required} missing");
     }
     let mut failed = Vec::new();
@@ -68,11 +76,11 @@ fn tracking_answers_from_the_runner_history() {
     let mut c = db.client();
     assert_eq!(rows(&mut c, "SELECT migration_exists('001_initial_schema')::text"), ["true"]);
     assert_eq!(rows(&mut c, "SELECT migration_exists('006_new_feature')::text"), ["false"]);
-    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 5);
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["005_add_schema_migrations"]);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 6);
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["006_api_columns_and_functions"]);
     // Rows the runner removes (a rollback) disappear from the views at once.
-    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 5").unwrap();
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["004_add_indexes_constraints"]);
+    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 6").unwrap();
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["005_add_schema_migrations"]);
     c.batch_execute("ROLLBACK").unwrap();
 }
 
@@ -85,11 +93,114 @@ fn fresh_apply_builds_the_documented_objects() {
         assert_eq!(n(&mut c, &format!("SELECT count(*) FROM pg_tables WHERE schemaname='public' AND tablename='{t}'")), 1, "{t}");
     }
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_tables WHERE schemaname='public' AND tablename <> 'oprina_schema_history'"), 12);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_indexes WHERE schemaname='public' AND tablename <> 'oprina_schema_history'"), 73);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"), 20);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_indexes WHERE schemaname='public' AND tablename <> 'oprina_schema_history'"), 76);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"), 24);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_views WHERE schemaname='public'"), 11);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype <> 'trigger'::regtype"), 8);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype = 'trigger'::regtype"), 11);
-    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_constraint WHERE connamespace='public'::regnamespace AND contype='f'"), 12);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype <> 'trigger'::regtype"), 9);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prorettype = 'trigger'::regtype"), 15);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_constraint WHERE connamespace='public'::regnamespace AND contype='f'"), 14);
     assert_eq!(n(&mut c, "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'"), 0);
+    // The setup script's exec_sql(sql) is refused, and nothing runs with its owner's rights.
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE proname = 'exec_sql'"), 0);
+    assert_eq!(n(&mut c, "SELECT count(*) FROM pg_proc WHERE pronamespace='public'::regnamespace AND prosecdef"), 0);
+}
+
+/// One restated API call from the fixture.
+struct Call {
+    id: String,
+    /// Fails on V1-V5, runs since V6.
+    needs_v6: bool,
+    /// Runs but finds or changes no row with the test data.
+    no_rows: bool,
+    sql: String,
+}
+
+fn api_calls() -> Vec<Call> {
+    let text = include_str!("../../oprina-schema/tests/fixtures/api_calls.sql");
+    let mut out: Vec<Call> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("-- @") {
+            out.push(Call {
+                id: rest.split_whitespace().next().unwrap().to_string(),
+                needs_v6: rest.contains("[needs V6"),
+                no_rows: rest.contains("[no rows"),
+                sql: String::new(),
+            });
+        } else if let Some(last) = out.last_mut() {
+            if !line.trim_start().starts_with("--") {
+                last.sql.push_str(line);
+                last.sql.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The README's "API calls that cannot run" ids.
+fn readme_refused_calls() -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    let section = readme.split("### API calls that cannot run").nth(1).expect("README section");
+    let section = section.split("\n## ").next().unwrap().split("\n### ").next().unwrap();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| id") && !l.starts_with("|---"))
+        .map(|l| l.split('|').nth(1).unwrap().trim().to_string())
+        .collect()
+}
+
+/// Each call in its own savepoint, all rolled back: the rows it returned or
+/// changed, or the error.
+fn run_calls(c: &mut postgres::Client, calls: &[Call]) -> Vec<Result<u64, String>> {
+    c.batch_execute("BEGIN").unwrap();
+    let out = calls
+        .iter()
+        .map(|call| {
+            c.batch_execute("SAVEPOINT api_call").unwrap();
+            let result = c.simple_query(&call.sql).map_err(|e| e.as_db_error().map(|d| d.message().to_string()).unwrap_or(e.to_string()));
+            c.batch_execute("ROLLBACK TO SAVEPOINT api_call").unwrap();
+            result.map(|msgs| {
+                msgs.iter()
+                    .filter_map(|m| match m {
+                        postgres::SimpleQueryMessage::CommandComplete(n) => Some(*n),
+                        _ => None,
+                    })
+                    .sum()
+            })
+        })
+        .collect();
+    c.batch_execute("ROLLBACK").unwrap();
+    out
+}
+
+#[test]
+fn the_api_calls_run_on_the_migrated_schema() {
+    let (db, p) = migrated_with("oprina_api", "production: false", &["--with-test-data"]);
+    let mut c = db.client();
+    let calls = api_calls();
+    assert!(calls.len() >= 90, "only {} calls", calls.len());
+    let refused = readme_refused_calls();
+    assert!(!refused.is_empty());
+
+    let mut wrong = Vec::new();
+    for (call, result) in calls.iter().zip(run_calls(&mut c, &calls)) {
+        match (refused.contains(&call.id), result) {
+            (true, Ok(_)) => wrong.push(format!("{}: runs, but README lists it as refused", call.id)),
+            (true, Err(_)) => {}
+            (false, Err(e)) => wrong.push(format!("{}: {e}", call.id)),
+            (false, Ok(0)) if !call.no_rows => wrong.push(format!("{}: found or changed no row", call.id)),
+            (false, Ok(n)) if call.no_rows && n > 0 => wrong.push(format!("{}: marked [no rows] but touched {n}", call.id)),
+            (false, Ok(_)) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let after = calls.len() - refused.len();
+
+    // On V5 (the down script of V6 applied to the same data) exactly the
+    // calls marked [needs V6] fail, besides the refused ones.
+    p.run("p", &["rollback", "--confirm", "--to", "5"]).expect(0);
+    let failing: Vec<&str> =
+        calls.iter().zip(run_calls(&mut c, &calls)).filter(|(_, r)| r.is_err()).map(|(call, _)| call.id.as_str()).collect();
+    let expected: Vec<&str> = calls.iter().filter(|call| call.needs_v6 || refused.contains(&call.id)).map(|call| call.id.as_str()).collect();
+    assert_eq!(failing, expected, "calls failing on V5 vs the fixture's [needs V6] marks and the refused ones");
+    eprintln!("API calls that run: {} of {} on V5, {after} of {} on V6 ({} refused)", calls.len() - failing.len(), calls.len(), calls.len(), refused.len());
 }
