@@ -12,7 +12,9 @@ pub fn schema() -> SchemaDef {
         dev_base: None,
         expected_catalog: Some(include_str!("../catalog/oprina.json")),
         down: include!(concat!(env!("OUT_DIR"), "/down.rs")),
-        shared_objects: &[],
+        // The app's Supabase migration (contact tables) redefines it with
+        // another body on the same database.
+        shared_objects: &["function update_updated_at_column()"],
         version_catalogs: Some(include_str!("../catalog/oprina.versions.json")),
         integrity_checks: Some(include_str!("../checks/integrity.sql")),
         legacy: &[LegacyState {

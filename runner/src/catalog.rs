@@ -1,10 +1,12 @@
 //! A schema's catalog as data: what `verify` compares and `snapshot` writes.
 //! Gathered with one query; compared object by object.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use postgres::{GenericClient, SimpleQueryMessage};
 use serde::{Deserialize, Serialize};
+
+use crate::canonical::{canonical, same};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -38,10 +40,14 @@ pub struct Catalog {
     pub indexes: BTreeMap<String, String>,
     pub functions: BTreeMap<String, Function>,
     pub triggers: BTreeMap<String, String>,
-    /// View name → a hash of its definition.
+    /// View name → a hash of its definition's canonical form.
     pub views: BTreeMap<String, String>,
     pub enums: BTreeMap<String, Vec<String>>,
     pub extensions: Vec<String>,
+    /// Indexes the server marks INVALID (an interrupted `CREATE INDEX
+    /// CONCURRENTLY`): only ever in a live catalog.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub invalid_indexes: BTreeSet<String>,
 }
 
 /// A hash of a body or definition, as 16 hex digits.
@@ -50,7 +56,8 @@ pub fn hash(text: &str) -> String {
 }
 
 /// One round trip: every object of the current schema that no extension
-/// owns, history tables left out.
+/// owns, history tables left out. Runs on every major from 13 on (verify
+/// reports on servers too old to migrate).
 const QUERY: &str = r#"
 WITH ns AS (SELECT current_schema()::regnamespace AS oid),
 ext AS (SELECT objid FROM pg_depend WHERE deptype = 'e'),
@@ -66,13 +73,18 @@ SELECT 'column'::text, r.relname::text, a.attname::text, format_type(a.atttypid,
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
  WHERE r.relkind IN ('r','p')
 UNION ALL
+-- PostgreSQL 18 catalogues every NOT NULL as a constraint (contype 'n'); a
+-- validated one says no more than the column's attnotnull, so it is left out.
 SELECT 'constraint', r.relname, k.conname, pg_get_constraintdef(k.oid), NULL, NULL
-  FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
+  FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid AND (k.contype <> 'n' OR NOT k.convalidated)
 UNION ALL
-SELECT 'index', i.tablename, i.indexname, i.indexdef, NULL, NULL
-  FROM pg_indexes i JOIN rels r ON r.relname = i.tablename AND i.schemaname = current_schema()
+SELECT 'index', r.relname, ic.relname, pg_get_indexdef(x.indexrelid), (NOT x.indisvalid)::text, NULL
+  FROM rels r JOIN pg_index x ON x.indrelid = r.oid JOIN pg_class ic ON ic.oid = x.indexrelid
 UNION ALL
-SELECT 'function', p.oid::regprocedure::text, l.lanname, pg_get_function_result(p.oid), p.prosrc, NULL
+-- A body written as a string is kept as written; a SQL-standard body
+-- (BEGIN ATOMIC, prosrc empty) exists only as the server prints it.
+SELECT 'function', p.oid::regprocedure::text, l.lanname, pg_get_function_result(p.oid),
+       CASE WHEN p.prosrc = '' THEN pg_get_functiondef(p.oid) ELSE p.prosrc END, (p.prosrc = '')::text
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang, ns
  WHERE p.pronamespace = ns.oid AND p.oid NOT IN (SELECT objid FROM ext)
 UNION ALL
@@ -103,16 +115,20 @@ pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error>
                 cat.tables.entry(f(1)).or_default().constraints.insert(f(2), f(3));
             }
             "index" => {
+                if f(4) == "true" {
+                    cat.invalid_indexes.insert(f(2));
+                }
                 cat.indexes.insert(f(2), f(3));
             }
             "function" => {
-                cat.functions.insert(f(1), Function { language: f(2), returns: f(3), body: hash(&f(4)) });
+                let body = if f(5) == "true" { hash(&canonical(&f(4))) } else { hash(&f(4)) };
+                cat.functions.insert(f(1), Function { language: f(2), returns: f(3), body });
             }
             "trigger" => {
                 cat.triggers.insert(format!("{}.{}", f(1), f(2)), f(3));
             }
             "view" => {
-                cat.views.insert(f(1), hash(&f(2)));
+                cat.views.insert(f(1), hash(&canonical(&f(2))));
             }
             "enum" => {
                 cat.enums.insert(f(1), f(2).split('\n').map(str::to_string).collect());
@@ -145,6 +161,7 @@ impl Catalog {
             views: diff(&self.views, &base.views),
             enums: diff(&self.enums, &base.enums),
             extensions: self.extensions.iter().filter(|e| !base.extensions.contains(e)).cloned().collect(),
+            invalid_indexes: self.invalid_indexes.difference(&base.invalid_indexes).cloned().collect(),
         }
     }
 
@@ -152,11 +169,14 @@ impl Catalog {
         self.tables.len() + self.indexes.len() + self.functions.len() + self.triggers.len() + self.views.len() + self.enums.len()
     }
 
-    /// Every object as `kind name` → a hash of its whole definition: compact
-    /// enough to keep one per version, precise enough to name what differs.
-    pub fn flatten(&self) -> BTreeMap<String, String> {
+    /// Every object as `kind name` → a hash of its definition's canonical
+    /// form: compact enough to keep one per version, precise enough to name
+    /// what differs. A `shared` object (see `compare`) is hashed by its
+    /// interface only.
+    pub fn flatten(&self, shared: &[&str]) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let mut put = |key: String, value: String| {
+            let value = if shared.contains(&key.as_str()) { interface(&key, self) } else { value };
             out.insert(key, hash(&value));
         };
         // Tables by their columns' names; each column and constraint on its
@@ -164,20 +184,21 @@ impl Catalog {
         for (n, t) in &self.tables {
             put(format!("table {n}"), t.columns.keys().cloned().collect::<Vec<_>>().join(","));
             for (c, col) in &t.columns {
-                put(format!("column {n}.{c}"), serde_json::to_string(col).expect("json"));
+                let col = Column { default: col.default.as_deref().map(canonical), ..col.clone() };
+                put(format!("column {n}.{c}"), serde_json::to_string(&col).expect("json"));
             }
             for (k, def) in &t.constraints {
-                put(format!("constraint {n}.{k}"), def.clone());
+                put(format!("constraint {n}.{k}"), canonical(def));
             }
         }
         for (n, d) in &self.indexes {
-            put(format!("index {n}"), d.clone());
+            put(format!("index {n}"), canonical(d));
         }
         for (n, f) in &self.functions {
             put(format!("function {n}"), serde_json::to_string(f).expect("json"));
         }
         for (n, d) in &self.triggers {
-            put(format!("trigger {n}"), d.clone());
+            put(format!("trigger {n}"), canonical(d));
         }
         for (n, d) in &self.views {
             put(format!("view {n}"), d.clone());
@@ -200,23 +221,57 @@ impl Catalog {
     }
 }
 
-/// A difference between the expected and the live catalog.
+/// How a difference between the expected and the live catalog counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Something expected is missing, different or unusable.
+    Failure,
+    /// Something present that no migration created.
+    Drift,
+    /// A shared object, checked by its interface only: said so, never a failure.
+    Shared,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// `true`: something expected is missing or different (a failure).
-    /// `false`: something present that no migration created (drift).
-    pub failure: bool,
+    pub level: Level,
     pub object: String,
     pub detail: String,
 }
 
 fn fail(object: String, detail: String) -> Finding {
-    Finding { failure: true, object, detail }
+    Finding { level: Level::Failure, object, detail }
+}
+
+fn drift(object: String, detail: impl Into<String>) -> Finding {
+    Finding { level: Level::Drift, object, detail: detail.into() }
+}
+
+/// What a shared object must keep: a function its return type (its
+/// signature is its key), anything else its existence.
+fn interface(key: &str, cat: &Catalog) -> String {
+    match key.strip_prefix("function ").and_then(|sig| cat.functions.get(sig)) {
+        Some(f) => format!("returns {}", f.returns),
+        None => key.to_string(),
+    }
+}
+
+const NOT_VALID: &str = " NOT VALID";
+
+/// The fix for an index left INVALID: drop it and build it again, without
+/// blocking writes.
+fn rebuild(name: &str, def: &str) -> String {
+    let build = def.replacen(" INDEX ", " INDEX CONCURRENTLY ", 1);
+    format!("DROP INDEX CONCURRENTLY {name}; then {build}")
 }
 
 /// Compare `live` with `expected`. Objects in `live` that are not in
 /// `expected` nor in `others` (other schemas sharing the database) are drift.
-pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog]) -> Vec<Finding> {
+/// Definitions are compared in their canonical form, so the same migrations
+/// compare equal on every major. `shared` lists objects the application
+/// also defines (catalog keys such as `function update_updated_at_column()`):
+/// only their interface is compared, and each is reported as such.
+pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog], shared: &[&str]) -> Vec<Finding> {
     let mut out = Vec::new();
     let known_elsewhere = |pick: &dyn Fn(&Catalog) -> bool| others.iter().any(|c| pick(c));
     for (tname, et) in &expected.tables {
@@ -236,7 +291,11 @@ pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog]) -> Vec<F
                         let word = |b: bool| if b { "NOT NULL" } else { "nullable" };
                         out.push(fail(obj.clone(), format!("expected {}, found {}", word(ec.not_null), word(lc.not_null))));
                     }
-                    if lc.default != ec.default {
+                    let same_default = match (&ec.default, &lc.default) {
+                        (Some(e), Some(l)) => same(e, l),
+                        (e, l) => e == l,
+                    };
+                    if !same_default {
                         let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "no default".into());
                         out.push(fail(obj, format!("default: expected {}, found {}", show(&ec.default), show(&lc.default))));
                     }
@@ -244,45 +303,81 @@ pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog]) -> Vec<F
             }
         }
         for cname in lt.columns.keys().filter(|c| !et.columns.contains_key(*c)) {
-            out.push(Finding { failure: false, object: format!("column {tname}.{cname}"), detail: "not created by any migration".into() });
+            out.push(drift(format!("column {tname}.{cname}"), "not created by any migration"));
         }
         for (kname, edef) in &et.constraints {
             let obj = format!("constraint {kname} on {tname}");
             match lt.constraints.get(kname) {
                 None => out.push(fail(obj, format!("missing (expected {edef})"))),
-                Some(ldef) if ldef != edef => out.push(fail(obj, format!("expected {edef}, found {ldef}"))),
-                _ => {}
+                Some(ldef) if same(ldef, edef) => {}
+                Some(ldef) if ldef.strip_suffix(NOT_VALID).is_some_and(|d| same(d, edef)) => out.push(fail(
+                    obj,
+                    format!("NOT VALID: rows written before it was added are not checked; run ALTER TABLE {tname} VALIDATE CONSTRAINT {kname}"),
+                )),
+                Some(ldef) => out.push(fail(obj, format!("expected {edef}, found {ldef}"))),
             }
         }
         for (kname, ldef) in lt.constraints.iter().filter(|(k, _)| !et.constraints.contains_key(*k)) {
-            out.push(Finding { failure: false, object: format!("constraint {kname} on {tname}"), detail: format!("not created by any migration ({ldef})") });
+            // PostgreSQL 18: a NOT NULL added NOT VALID keeps the column's
+            // attnotnull set while old rows may still hold NULL.
+            let column = ldef.strip_prefix("NOT NULL ").and_then(|d| d.strip_suffix(NOT_VALID));
+            match column.and_then(|c| et.columns.get(c.trim_matches('"')).map(|ec| (c, ec))) {
+                Some((c, ec)) if ec.not_null => out.push(fail(
+                    format!("column {tname}.{c}"),
+                    format!("its NOT NULL ({kname}) is NOT VALID: rows written before it was added are not checked; run ALTER TABLE {tname} VALIDATE CONSTRAINT {kname}"),
+                )),
+                _ => out.push(drift(format!("constraint {kname} on {tname}"), format!("not created by any migration ({ldef})"))),
+            }
         }
     }
+    let is_shared = |key: &str| shared.contains(&key);
     let mut simple = |kind: &str, e: &BTreeMap<String, String>, l: &BTreeMap<String, String>, what: &str, pick: &dyn Fn(&Catalog, &str) -> bool| {
         for (name, ev) in e {
+            let obj = format!("{kind} {name}");
             match l.get(name) {
-                None => out.push(fail(format!("{kind} {name}"), "missing".into())),
-                Some(lv) if lv != ev => out.push(fail(format!("{kind} {name}"), if what.is_empty() { format!("expected {ev}, found {lv}") } else { what.to_string() })),
+                None => out.push(fail(obj, "missing".into())),
+                Some(_) if is_shared(&obj) => {
+                    out.push(Finding { level: Level::Shared, object: obj, detail: "shared with the application: checked to exist, its definition is not compared".into() })
+                }
+                Some(lv) if !same(lv, ev) => {
+                    out.push(fail(obj, if what.is_empty() { format!("expected {ev}, found {lv}") } else { what.to_string() }))
+                }
                 _ => {}
             }
         }
         for name in l.keys().filter(|n| !e.contains_key(*n) && !known_elsewhere(&|c| pick(c, n))) {
-            out.push(Finding { failure: false, object: format!("{kind} {name}"), detail: "not created by any migration".into() });
+            out.push(drift(format!("{kind} {name}"), "not created by any migration"));
         }
     };
     simple("index", &expected.indexes, &live.indexes, "", &|c, n| c.indexes.contains_key(n));
     simple("trigger", &expected.triggers, &live.triggers, "", &|c, n| c.triggers.contains_key(n));
     simple("view", &expected.views, &live.views, "definition differs from the migrations", &|c, n| c.views.contains_key(n));
+    for name in &live.invalid_indexes {
+        match expected.indexes.get(name) {
+            Some(def) => out.push(fail(
+                format!("index {name}"),
+                format!("INVALID (left by an interrupted CREATE INDEX CONCURRENTLY): queries cannot use it, writes still maintain it; drop and rebuild it: {}", rebuild(name, def)),
+            )),
+            None => out.push(drift(format!("index {name}"), "INVALID, and not created by any migration; drop it: DROP INDEX CONCURRENTLY ".to_string() + name)),
+        }
+    }
     for (sig, ef) in &expected.functions {
+        let obj = format!("function {sig}");
         match live.functions.get(sig) {
-            None => out.push(fail(format!("function {sig}"), "missing".into())),
-            Some(lf) if lf.body != ef.body => out.push(fail(format!("function {sig}"), "body differs from the migrations".into())),
-            Some(lf) if lf != ef => out.push(fail(format!("function {sig}"), format!("expected {} returning {}, found {} returning {}", ef.language, ef.returns, lf.language, lf.returns))),
+            None => out.push(fail(obj, "missing".into())),
+            Some(lf) if lf.returns != ef.returns => out.push(fail(obj, format!("expected to return {}, found {}", ef.returns, lf.returns))),
+            Some(_) if is_shared(&obj) => out.push(Finding {
+                level: Level::Shared,
+                object: obj,
+                detail: format!("shared with the application: signature and return type ({}) checked, its body is not compared", ef.returns),
+            }),
+            Some(lf) if lf.body != ef.body => out.push(fail(obj, "body differs from the migrations".into())),
+            Some(lf) if lf.language != ef.language => out.push(fail(obj, format!("expected language {}, found {}", ef.language, lf.language))),
             _ => {}
         }
     }
     for sig in live.functions.keys().filter(|s| !expected.functions.contains_key(*s) && !known_elsewhere(&|c| c.functions.contains_key(*s))) {
-        out.push(Finding { failure: false, object: format!("function {sig}"), detail: "not created by any migration".into() });
+        out.push(drift(format!("function {sig}"), "not created by any migration"));
     }
     for (name, ev) in &expected.enums {
         match live.enums.get(name) {
@@ -292,10 +387,10 @@ pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog]) -> Vec<F
         }
     }
     for name in live.enums.keys().filter(|n| !expected.enums.contains_key(*n) && !known_elsewhere(&|c| c.enums.contains_key(*n))) {
-        out.push(Finding { failure: false, object: format!("enum {name}"), detail: "not created by any migration".into() });
+        out.push(drift(format!("enum {name}"), "not created by any migration"));
     }
     for name in live.tables.keys().filter(|n| !expected.tables.contains_key(*n) && !known_elsewhere(&|c| c.tables.contains_key(*n))) {
-        out.push(Finding { failure: false, object: format!("table {name}"), detail: "not created by any migration".into() });
+        out.push(drift(format!("table {name}"), "not created by any migration"));
     }
     for e in &expected.extensions {
         if !live.extensions.contains(e) {

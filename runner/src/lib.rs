@@ -1,5 +1,6 @@
 //! The runner: profiles, connections, the migration executor and commands.
 
+pub mod canonical;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -37,7 +37,7 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
     let client = match db::connect(&url, timeouts.connect, application) {
         Ok(c) => c,
         Err(ConnectError::NoSuchDatabase(_)) if missing == Missing::Create && target.create_database => {
-            create_database(&url, timeouts.connect)?;
+            create_database(&url, timeouts.connect, &target.name)?;
             log::info!("[{}] created database {}", target.name, url.dbname());
             db::connect(&url, timeouts.connect, application).map_err(|e| e.into_error())?
         }
@@ -61,11 +61,56 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
     Ok(session)
 }
 
+/// The PostgreSQL majors the migrations and expected catalogs are tested on
+/// (scripts/pg-matrix).
+pub const SUPPORTED: std::ops::RangeInclusive<u32> = 14..=18;
+
+/// The major of a `server_version` such as `16.4` or `18beta1`.
+pub fn major(server_version: &str) -> Option<u32> {
+    let digits: String = server_version.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Why a server is too old for the runner to change it, if it is.
+pub fn too_old(server_version: &str) -> Option<String> {
+    let (low, high) = (SUPPORTED.start(), SUPPORTED.end());
+    match major(server_version) {
+        Some(m) if m < *low => Some(format!("PostgreSQL {server_version} is not supported (supported: {low} to {high})")),
+        _ => None,
+    }
+}
+
+/// Refuse (exit 2) a server older than the supported range, before a
+/// command changes anything; a newer one is only warned about.
+pub fn require_supported(target: &str, server_version: &str) -> Result<()> {
+    if let Some(why) = too_old(server_version) {
+        let low = SUPPORTED.start();
+        return Err(Error::usage(format!("target {target}: {why}; nothing was changed; upgrade the server to {low} or newer")));
+    }
+    if major(server_version).is_some_and(|m| m > *SUPPORTED.end()) {
+        log::warn!("[{target}] PostgreSQL {server_version} is newer than the tested range ({} to {})", SUPPORTED.start(), SUPPORTED.end());
+    }
+    Ok(())
+}
+
+impl Session {
+    /// `require_supported` for this session's server: called by every
+    /// command that changes a database, right after the session opens.
+    pub fn require_supported(&self, target: &str) -> Result<()> {
+        require_supported(target, &self.server_version)
+    }
+}
+
 /// Create the URL's database through the server's `postgres` database. A
 /// concurrent runner creating it first is fine.
-fn create_database(url: &DbUrl, connect_timeout: Duration) -> Result<()> {
+fn create_database(url: &DbUrl, connect_timeout: Duration, target: &str) -> Result<()> {
     let admin = url.with_dbname("postgres");
     let mut client = db::connect(&admin, connect_timeout, "runner").map_err(|e| e.into_error())?;
+    let version: String = client
+        .query_one("SELECT split_part(current_setting('server_version'), ' ', 1)", &[])
+        .map_err(|e| Error::unreachable(format!("{url}: {}", describe_pg(&e))))?
+        .get(0);
+    require_supported(target, &version)?;
     let name = url.dbname();
     match client.batch_execute(&format!("CREATE DATABASE {}", crate::history::quote_ident(&name))) {
         Ok(()) => Ok(()),

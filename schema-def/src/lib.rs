@@ -29,9 +29,11 @@ pub struct SchemaDef {
     /// One undo script per version (`down/V{n}__{name}.down.sql`, embedded by
     /// `schema_def::build::embed_down_scripts` in the crate's build.rs).
     pub down: &'static [DownScript],
-    /// Objects the schema creates but must never remove, because the
-    /// application shares them (catalog keys such as
-    /// `function update_updated_at_column()`).
+    /// Objects the schema creates that the application defines too (catalog
+    /// keys such as `function update_updated_at_column()`): `verify` checks
+    /// that they exist with their signature and return type, not their body
+    /// (the application may redefine it), and says so; `rollback` does not
+    /// count one left behind as debris.
     pub shared_objects: &'static [&'static str],
     /// Per version, every object of the schema as `kind name` → a hash of its
     /// definition (JSON written by `runner snapshot`): what `rollback` checks

@@ -94,7 +94,7 @@ fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_d
 pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Outcome> {
     let catalogs = VersionCatalogs::of(def)?;
     let newest = (def.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
-    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
+    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
     let evidence = legacy_evidence(client, def)?;
     let seen: Vec<String> = evidence.iter().map(|(s, what)| format!("{}: {what}", s.name)).collect();
 
@@ -211,7 +211,7 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
                 Error::failed(format!("re-creating our code ({first}) failed: {} (rolled back, nothing changed)", describe_pg(&e)))
             })?;
         }
-        let live = catalog::read(&mut tx).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
+        let live = catalog::read(&mut tx).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
         let diffs = differences(&VersionCatalogs::of(def)?, &live, adopted.version);
         if !diffs.is_empty() {
             return Err(Error::problems(format!(
@@ -242,6 +242,7 @@ pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Miss
         return Err(Error::usage(format!("{}: --baseline {v}: schema {} has versions 1 to {newest}; nothing was changed", t.name, t.schema.name)));
     }
     let mut s = session::open(t, migrate::timeouts(profile), missing, "runner adopt")?;
+    s.require_supported(&t.name)?;
     let key = lock::key(&s.database, t.schema.name);
     lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
     let result = (|| {

@@ -179,6 +179,7 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
         .map_err(|e| Error::failed(format!("legacy database: {}", describe_pg(&e))))?;
 
     let mut s = session::open(&target, super::migrate::timeouts(profile), Missing::Fail, "runner etl totalis")?;
+    s.require_supported(&target.name)?;
     let applied = history::read(&mut s.client, &target.schema.history_table())
         .map_err(|e| e.context(&target.name))?;
     let p = plan::plan(target.schema, applied);

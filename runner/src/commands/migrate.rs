@@ -81,6 +81,7 @@ fn prerequisites(client: &mut Client, t: &Target) -> Result<()> {
 pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let started = Instant::now();
     let mut s = session::open(t, timeouts(profile), Missing::Create, "runner migrate")?;
+    s.require_supported(&t.name)?;
     log::info!(
         "[{}] connected to {} (PostgreSQL {}), schema {}",
         t.name,
@@ -124,6 +125,7 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let opened = session::open(t, timeouts(profile), Missing::Fail, "runner migrate --dry-run");
     let (applied, shown, missing_db) = match opened {
         Ok(mut s) => {
+            s.require_supported(&t.name)?;
             let rows = history::read(&mut s.client, &t.schema.history_table())
                 .map_err(|e| e.context(&t.name))?;
             if let Some(query) = t.schema.prerequisites {

@@ -62,7 +62,7 @@ fn undo_plan(t: &Target, applied: &[AppliedRow], to: Option<i32>) -> Result<Undo
 /// objects of that version, and debris of later versions.
 fn check_reached(client: &mut Client, def: &SchemaDef, to: i32) -> Result<Vec<String>> {
     let catalogs = VersionCatalogs::of(def)?;
-    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten();
+    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
     let (mut problems, others) = catalogs.compare(&live, to);
     problems.extend(others.into_iter().filter(|k| !def.shared_objects.contains(&k.as_str())).map(|k| format!("{k} was left behind")));
     Ok(problems)
@@ -85,18 +85,14 @@ fn run_down(client: &mut Client, table: &str, a: &AppliedRow, d: &DownScript) ->
     })
 }
 
-fn pg_major(version: &str) -> Option<u32> {
-    version.split(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty())?.parse().ok()
-}
-
 /// Check that pg_dump exists and is not older than the server (exit 2 otherwise).
 fn check_pg_dump(server_version: &str) -> Result<()> {
     let out = Command::new("pg_dump").arg("--version").output().map_err(|e| {
         Error::usage(format!("--save-backup needs pg_dump, which is not on PATH ({e}); install the PostgreSQL client tools or drop --save-backup"))
     })?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let dump_major = text.split_whitespace().last().and_then(pg_major).unwrap_or(0);
-    let server_major = pg_major(server_version).unwrap_or(0);
+    let dump_major = text.split_whitespace().last().and_then(session::major).unwrap_or(0);
+    let server_major = session::major(server_version).unwrap_or(0);
     if dump_major < server_major {
         return Err(Error::usage(format!(
             "--save-backup: {} is older than the server (PostgreSQL {server_version}); install pg_dump {server_major} or newer",
@@ -170,6 +166,7 @@ pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> 
 fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let started = Instant::now();
     let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
+    s.require_supported(&t.name)?;
     if opts.save_backup.is_some() {
         check_pg_dump(&s.server_version)?;
     }

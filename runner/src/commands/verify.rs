@@ -7,7 +7,7 @@ use std::time::Instant;
 use postgres::{Client, SimpleQueryMessage};
 use serde_json::{json, Value};
 
-use crate::catalog::{self, Catalog};
+use crate::catalog::{self, Catalog, Level};
 use crate::error::{describe_pg, Error, Kind, Result};
 use crate::history;
 use crate::plan::{self, Plan};
@@ -22,15 +22,18 @@ pub struct Check {
     pub ok: bool,
     /// Drift: reported, but a failure only with --strict.
     pub warning: bool,
+    /// Worth saying though it passed (a shared object checked by its
+    /// interface only); shown in the text report too.
+    pub note: bool,
     pub detail: String,
 }
 
 impl Check {
     fn pass(name: impl Into<String>, detail: impl Into<String>) -> Check {
-        Check { name: name.into(), ok: true, warning: false, detail: detail.into() }
+        Check { name: name.into(), ok: true, warning: false, note: false, detail: detail.into() }
     }
     fn fail(name: impl Into<String>, detail: impl Into<String>) -> Check {
-        Check { name: name.into(), ok: false, warning: false, detail: detail.into() }
+        Check { name: name.into(), ok: false, warning: false, note: false, detail: detail.into() }
     }
 }
 
@@ -130,6 +133,9 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
     let expected = expected_of(t)?;
     let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner verify")?;
     r.server_version = Some(s.server_version.clone());
+    if let Some(why) = session::too_old(&s.server_version) {
+        r.checks.push(Check::fail("server", format!("{why}: migrate, rollback, adopt and etl refuse it; upgrade the server")));
+    }
     let db_err = |e: postgres::Error| Error::failed(format!("{}: {}", t.name, describe_pg(&e)));
     s.client
         .batch_execute(&format!(
@@ -163,14 +169,14 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
         .collect();
     let other_refs: Vec<&Catalog> = others.iter().collect();
     let report_drift = t.schema.prerequisites.is_none();
-    let findings = catalog::compare(&expected, &live, &other_refs);
-    let failures = findings.iter().filter(|f| f.failure).count();
-    for f in findings.into_iter().filter(|f| f.failure || report_drift) {
-        r.checks.push(Check {
-            name: format!("catalog: {}", f.object),
-            ok: !f.failure && !strict,
-            warning: !f.failure,
-            detail: if f.failure { f.detail } else { format!("drift: {}", f.detail) },
+    let findings = catalog::compare(&expected, &live, &other_refs, t.schema.shared_objects);
+    let failures = findings.iter().filter(|f| f.level == Level::Failure).count();
+    for f in findings.into_iter().filter(|f| f.level != Level::Drift || report_drift) {
+        let name = format!("catalog: {}", f.object);
+        r.checks.push(match f.level {
+            Level::Failure => Check::fail(name, f.detail),
+            Level::Drift => Check { name, ok: !strict, warning: true, note: false, detail: format!("drift: {}", f.detail) },
+            Level::Shared => Check { note: true, ..Check::pass(name, f.detail) },
         });
     }
     if failures == 0 {
@@ -179,7 +185,11 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
 
     // 3. The schema's own data-integrity checks.
     if let Some(sql) = t.schema.integrity_checks {
-        r.checks.extend(integrity(&mut s.client, sql).map_err(db_err)?);
+        // A query on a missing table fails: reported, the rest still stands.
+        match integrity(&mut s.client, sql) {
+            Ok(checks) => r.checks.extend(checks),
+            Err(e) => r.checks.push(Check::fail("integrity", format!("could not run: {}", describe_pg(&e)))),
+        }
     }
     Ok(())
 }
@@ -217,8 +227,9 @@ fn print_text(r: &Report) {
         r.server_version.as_deref().unwrap_or("?"),
         r.took_ms
     );
-    for c in r.checks.iter().filter(|c| !c.ok || c.warning) {
-        crate::outln!("  {} {}: {}", if c.ok { paint::warn("warn") } else { paint::bad("FAIL") }, c.name, c.detail);
+    for c in r.checks.iter().filter(|c| !c.ok || c.warning || c.note) {
+        let tag = if !c.ok { paint::bad("FAIL") } else if c.warning { paint::warn("warn") } else { "note".to_string() };
+        crate::outln!("  {tag} {}: {}", c.name, c.detail);
     }
 }
 
