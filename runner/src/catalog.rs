@@ -399,3 +399,54 @@ pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog], shared: 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(cols: &[(&str, bool)], constraints: &[(&str, &str)]) -> Table {
+        Table {
+            columns: cols.iter().map(|(n, nn)| (n.to_string(), Column { data_type: "integer".into(), not_null: *nn, default: None })).collect(),
+            constraints: constraints.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect(),
+        }
+    }
+
+    fn one_table(t: Table) -> Catalog {
+        Catalog { tables: [("t".to_string(), t)].into(), ..Catalog::default() }
+    }
+
+    #[test]
+    fn printing_differences_between_majors_are_not_findings() {
+        let mut expected = one_table(table(&[("a", true)], &[("t_a_check", "CHECK ((a > 0))")]));
+        expected.indexes.insert("t_a".into(), "CREATE INDEX t_a ON public.t USING btree (a)".into());
+        let mut live = expected.clone();
+        live.indexes.insert("t_a".into(), "CREATE INDEX t_a ON t USING btree (a)".into());
+        assert_eq!(compare(&expected, &live, &[], &[]), vec![]);
+        assert_eq!(expected.flatten(&[]), live.flatten(&[]));
+    }
+
+    #[test]
+    fn a_not_valid_not_null_of_postgresql_18_fails_on_its_column() {
+        let expected = one_table(table(&[("a", true)], &[]));
+        let live = one_table(table(&[("a", true)], &[("t_a_not_null", "NOT NULL a NOT VALID")]));
+        let found = compare(&expected, &live, &[], &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].level, Level::Failure);
+        assert_eq!(found[0].object, "column t.a");
+        assert!(found[0].detail.ends_with("run ALTER TABLE t VALIDATE CONSTRAINT t_a_not_null"), "{}", found[0].detail);
+    }
+
+    #[test]
+    fn a_shared_function_is_compared_by_its_interface() {
+        let f = |body: &str, returns: &str| Function { returns: returns.into(), language: "plpgsql".into(), body: hash(body) };
+        let shared = ["function touch()"];
+        let expected = Catalog { functions: [("touch()".to_string(), f("now()", "trigger"))].into(), ..Catalog::default() };
+        let edited = Catalog { functions: [("touch()".to_string(), f("NOW()", "trigger"))].into(), ..Catalog::default() };
+        let found = compare(&expected, &edited, &[], &shared);
+        assert!(found.len() == 1 && found[0].level == Level::Shared, "{found:?}");
+        assert_eq!(expected.flatten(&shared), edited.flatten(&shared));
+        assert_ne!(expected.flatten(&[]), edited.flatten(&[]), "not shared: the body counts");
+        let other = Catalog { functions: [("touch()".to_string(), f("now()", "void"))].into(), ..Catalog::default() };
+        assert_eq!(compare(&expected, &other, &[], &shared)[0].level, Level::Failure);
+    }
+}

@@ -121,3 +121,23 @@ fn create_database(url: &DbUrl, connect_timeout: Duration, target: &str) -> Resu
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_older_than_14_are_refused_with_one_line_and_exit_2() {
+        let e = require_supported("morse", "13.23").unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Usage);
+        assert_eq!(
+            e.message(),
+            "target morse: PostgreSQL 13.23 is not supported (supported: 14 to 18); nothing was changed; upgrade the server to 14 or newer"
+        );
+        assert!(require_supported("morse", "9.6.24").is_err());
+        for ok in ["14.0", "15.18", "16.4", "17.10", "18.4", "18beta1", "19devel"] {
+            assert!(require_supported("morse", ok).is_ok(), "{ok}");
+        }
+        assert_eq!(major("18beta1"), Some(18));
+    }
+}

@@ -186,3 +186,105 @@ fn committed_expected_catalogs_match_what_the_migrations_produce() {
         );
     }
 }
+
+/// A migrated database of `schema` (with test data) and its profile.
+fn migrated(schema: &str, tag: &str) -> (TestDb, Profiles) {
+    let db = TestDb::new(tag);
+    let p = Profiles::new();
+    p.write("p", &one_target(schema, &db.url, "production: false"));
+    p.run("p", &["--with-test-data"]).expect(0);
+    (db, p)
+}
+
+#[test]
+fn a_shared_function_redefined_by_the_application_passes_and_is_reported_as_shared() {
+    // MUED's own later migrations write NOW(); Oprina's Supabase migration
+    // assigns timezone('utc', now()). Same signature, same return type.
+    for (schema, assign) in [("mued", "NOW()"), ("oprina", "timezone('utc', now())")] {
+        let (db, p) = migrated(schema, &format!("v_shared_{schema}"));
+        db.client()
+            .batch_execute(&format!(
+                "CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = {assign}; RETURN NEW; END $$"
+            ))
+            .unwrap();
+        let run = p.run("p", &["verify", "--strict"]);
+        run.expect(0);
+        assert!(
+            run.stdout.contains("note catalog: function update_updated_at_column(): shared with the application: signature and return type (trigger) checked, its body is not compared"),
+            "{schema}: {}",
+            run.stdout
+        );
+    }
+    // Rollback's check of the version reached does not compare its body either.
+    let (db, p) = migrated("mued", "v_shared_rollback");
+    db.client()
+        .batch_execute("CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = CURRENT_TIMESTAMP; RETURN NEW; END $$")
+        .unwrap();
+    p.run("p", &["rollback", "--confirm", "--to", "1"]).expect(0);
+}
+
+#[test]
+fn a_shared_function_that_is_gone_or_returns_another_type_fails() {
+    let (db, p) = migrated("mued", "v_shared_gone");
+    db.client().batch_execute("DROP FUNCTION update_updated_at_column() CASCADE").unwrap();
+    let run = p.run("p", &["verify"]);
+    run.expect(1);
+    assert!(run.stdout.contains("FAIL catalog: function update_updated_at_column(): missing"), "{}", run.stdout);
+    db.client()
+        .batch_execute("CREATE FUNCTION update_updated_at_column() RETURNS void LANGUAGE sql AS 'SELECT'")
+        .unwrap();
+    let run = p.run("p", &["verify"]);
+    run.expect(1);
+    assert!(run.stdout.contains("FAIL catalog: function update_updated_at_column(): expected to return trigger, found void"), "{}", run.stdout);
+}
+
+#[test]
+fn an_invalid_index_left_by_an_interrupted_concurrent_build_fails_with_the_fix() {
+    let (db, p) = migrated("mued", "v_invalid_index");
+    let mut c = db.client();
+    // Two rows on one day, then the unique index built concurrently: the
+    // build fails and leaves the index behind, INVALID.
+    c.batch_execute(
+        "DROP INDEX idx_rag_metrics_date_unique;
+         INSERT INTO rag_metrics_history (date) VALUES ('2025-03-01 09:00'), ('2025-03-01 17:00');",
+    )
+    .unwrap();
+    let build = "CREATE UNIQUE INDEX CONCURRENTLY idx_rag_metrics_date_unique ON rag_metrics_history USING btree (date(date))";
+    assert!(c.batch_execute(build).is_err(), "the concurrent build should fail on the duplicate day");
+    let run = p.run("p", &["verify"]);
+    run.expect(1);
+    let line = run.stdout.lines().find(|l| l.contains("FAIL catalog: index idx_rag_metrics_date_unique")).unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.contains("INVALID (left by an interrupted CREATE INDEX CONCURRENTLY)"), "{line}");
+    // The fix as printed works once the duplicate is gone.
+    let fix = line.split_once("drop and rebuild it: ").unwrap().1;
+    let (drop, create) = fix.split_once("; then ").unwrap();
+    assert_eq!(drop, "DROP INDEX CONCURRENTLY idx_rag_metrics_date_unique");
+    c.batch_execute("DELETE FROM rag_metrics_history WHERE date = '2025-03-01 17:00'").unwrap();
+    c.batch_execute(drop).unwrap();
+    c.batch_execute(create).unwrap();
+    p.run("p", &["verify", "--strict"]).expect(0);
+}
+
+#[test]
+fn a_not_valid_constraint_of_ours_fails_with_the_fix() {
+    let (db, p) = migrated_morse("v_not_valid");
+    let mut c = db.client();
+    c.batch_execute(
+        "ALTER TABLE exercises DROP CONSTRAINT exercises_workout_id_fkey;
+         ALTER TABLE exercises ADD CONSTRAINT exercises_workout_id_fkey
+             FOREIGN KEY (workout_id) REFERENCES workouts(id) ON DELETE CASCADE NOT VALID;",
+    )
+    .unwrap();
+    let run = p.run("p", &["verify"]);
+    run.expect(1);
+    let fix = "ALTER TABLE exercises VALIDATE CONSTRAINT exercises_workout_id_fkey";
+    assert!(
+        run.stdout.contains(&format!(
+            "FAIL catalog: constraint exercises_workout_id_fkey on exercises: NOT VALID: rows written before it was added are not checked; run {fix}"
+        )),
+        "{}",
+        run.stdout
+    );
+    c.batch_execute(fix).unwrap();
+    p.run("p", &["verify", "--strict"]).expect(0);
+}
