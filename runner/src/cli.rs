@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{adopt, etl, migrate, new, rollback, snapshot, status, verify};
+use crate::commands::{adopt, etl, lint, migrate, new, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -76,6 +76,9 @@ pub struct MigrateArgs {
     /// With --adopt: record this version as applied without matching (after checking it yourself)
     #[arg(long, value_name = "VERSION", requires = "adopt")]
     pub baseline: Option<i32>,
+    /// On a production profile, apply migrations whose lint findings touch tables with rows
+    #[arg(long)]
+    pub allow_hazards: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +169,25 @@ fish: runner completions fish > ~/.config/fish/completions/runner.fish")]
         #[arg(value_enum)]
         shell: Shell,
     },
+    /// Find migration statements that lock or rewrite live tables (squawk's rules and the runner's)
+    #[command(after_help = "Without FILE, lints every embedded migration (waivers and the crates' lint-baseline.tsv apply); \
+with FILE, lints those files as new migrations against existing tables.\n\nExamples:\n  runner lint\n  \
+runner lint --schema morse --format json\n  runner lint new_migration.sql\n\n\
+Exit codes: 0 nothing unwaived found, 1 hazards found, 2 bad usage (unknown schema, unreadable file).")]
+    Lint {
+        /// Only this schema's migrations (repeatable; default: all)
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// Output format (json: one document on stdout, waived findings included)
+        #[arg(long, value_enum, default_value = "text")]
+        format: status::Format,
+        /// Also show style findings (types, robustness); they never fail
+        #[arg(long)]
+        style: bool,
+        /// SQL files to lint instead of the embedded migrations
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// The shells `runner completions` writes for.
@@ -241,7 +263,7 @@ fn load_env_file(g: &Global) -> Result<()> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql || cli.migrate.adopt) {
+    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Migrate(_))) && (cli.migrate.with_test_data || cli.migrate.dry_run || cli.migrate.sql || cli.migrate.adopt || cli.migrate.allow_hazards) {
         return Err(Error::usage("--with-test-data and --dry-run belong to migrate (the default command); drop them or use `runner migrate ...`"));
     }
     match &cli.command {
@@ -268,6 +290,9 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Snapshot { schemas, admin_url, check }) = &cli.command {
         return snapshot::run(schemas, admin_url, *check);
     }
+    if let Some(Command::Lint { schemas, format, style, files }) = cli.command {
+        return lint::run(&lint::Options { schemas, files, format, style });
+    }
     let dir = profile::resolve_dir(cli.global.profiles_dir.as_deref());
     let prof = profile::load(&dir, &cli.global.profile)?;
     let targets = prof.select(&cli.global.targets)?;
@@ -284,6 +309,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 sql: args.sql || top.sql,
                 adopt: args.adopt || top.adopt,
                 baseline: args.baseline.or(top.baseline),
+                allow_hazards: args.allow_hazards || top.allow_hazards,
             }),
         ),
         Some(Command::Status { format }) => status::run(&prof, &targets, format),
@@ -293,12 +319,19 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) => etl::run(&prof, dry_run, format),
         Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
-        Some(Command::Snapshot { .. } | Command::New { .. } | Command::Completions { .. }) => {
+        Some(Command::Snapshot { .. } | Command::New { .. } | Command::Completions { .. } | Command::Lint { .. }) => {
             unreachable!("handled before the profile is read")
         }
     }
 }
 
 fn to_options(a: &MigrateArgs) -> migrate::Options {
-    migrate::Options { with_test_data: a.with_test_data, dry_run: a.dry_run, sql: a.sql, adopt: a.adopt, baseline: a.baseline }
+    migrate::Options {
+        with_test_data: a.with_test_data,
+        dry_run: a.dry_run,
+        sql: a.sql,
+        adopt: a.adopt,
+        baseline: a.baseline,
+        allow_hazards: a.allow_hazards,
+    }
 }

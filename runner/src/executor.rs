@@ -165,7 +165,9 @@ pub fn apply_test_data(client: &mut Client, def: &SchemaDef, label: &str) -> Res
     Ok(true)
 }
 
-/// Lock, re-read the history, check, apply, optionally load test data, unlock.
+/// Lock, re-read the history, check, run `gate` on the plan, apply,
+/// optionally load test data, unlock. Nothing is written before `gate` passes.
+#[allow(clippy::too_many_arguments)]
 pub fn migrate_locked(
     client: &mut Client,
     def: &SchemaDef,
@@ -173,6 +175,7 @@ pub fn migrate_locked(
     label: &str,
     lock_timeout: Duration,
     before: &dyn Fn(&mut Client) -> Result<()>,
+    gate: &dyn Fn(&mut Client, &Plan) -> Result<()>,
     with_test_data: bool,
 ) -> Result<Outcome> {
     let key = lock::key(database, def.name);
@@ -180,12 +183,13 @@ pub fn migrate_locked(
     let result = (|| {
         before(client)?;
         let table = def.history_table();
-        client
-            .batch_execute(&history::create_sql(&table))
-            .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
         let applied = history::read(client, &table).map_err(|e| e.context(label))?;
         let plan = plan::plan(def, applied);
         check(def, &plan).map_err(|e| e.context(label))?;
+        gate(client, &plan)?;
+        client
+            .batch_execute(&history::create_sql(&table))
+            .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
         let already_current = plan.applied.len();
         let applied = apply(client, def, label, &plan)?;
         let test_data = if with_test_data { apply_test_data(client, def, label)? } else { false };

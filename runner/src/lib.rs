@@ -11,6 +11,7 @@ pub mod error;
 pub mod executor;
 pub mod history;
 pub mod interpolate;
+pub mod lint;
 pub mod lock;
 pub mod logging;
 pub mod paint;

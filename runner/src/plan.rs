@@ -60,10 +60,13 @@ fn file_stem(file: &str) -> &str {
 
 /// `morse-schema/migrations/V1__core_tables.sql`: the file as a developer sees it.
 pub fn file_of(def: &SchemaDef, m: &Migration) -> String {
-    let dir = Path::new(def.migrations.dir);
+    format!("{}/{m}.sql", shown(Path::new(def.migrations.dir)))
+}
+
+/// A path of the workspace as a developer sees it (relative to the workspace).
+pub fn shown(path: &Path) -> String {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("/"));
-    let shown = dir.strip_prefix(workspace).unwrap_or(dir);
-    format!("{}/{m}.sql", shown.display())
+    path.strip_prefix(workspace).unwrap_or(path).display().to_string()
 }
 
 #[derive(Debug)]

@@ -16,3 +16,18 @@ pub fn find(name: &str) -> Option<&'static SchemaDef> {
 pub fn names() -> Vec<&'static str> {
     all().iter().map(|s| s.name).collect()
 }
+
+/// The named schemas, or all of them when none is named.
+pub fn select(names: &[String]) -> crate::error::Result<Vec<&'static SchemaDef>> {
+    if names.is_empty() {
+        return Ok(all().iter().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            find(n).ok_or_else(|| {
+                crate::error::Error::usage(format!("unknown schema `{n}`; known schemas: {}", self::names().join(", ")))
+            })
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ use postgres::Client;
 use crate::error::{describe_pg, Error, Result};
 use crate::executor;
 use crate::history;
+use crate::lint;
 use crate::plan;
 use crate::profile::{Profile, Target};
 use crate::session::{self, Missing, Timeouts};
@@ -21,6 +22,8 @@ pub struct Options {
     pub adopt: bool,
     /// With `adopt`: the version to record when the operator has checked it.
     pub baseline: Option<i32>,
+    /// Apply even when the lint gate finds hazards on tables with rows.
+    pub allow_hazards: bool,
 }
 
 pub fn timeouts(profile: &Profile) -> Timeouts {
@@ -101,8 +104,22 @@ pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<(
         }
         prerequisites(client, t)
     };
-    let outcome =
-        executor::migrate_locked(&mut s.client, t.schema, &s.database, &t.name, profile.lock_timeout, &before, opts.with_test_data)?;
+    let gate = |client: &mut Client, plan: &plan::Plan| -> Result<()> {
+        if profile.production {
+            lint::gate::check(client, t.schema, &t.name, &plan.pending, opts.allow_hazards)?;
+        }
+        Ok(())
+    };
+    let outcome = executor::migrate_locked(
+        &mut s.client,
+        t.schema,
+        &s.database,
+        &t.name,
+        profile.lock_timeout,
+        &before,
+        &gate,
+        opts.with_test_data,
+    )?;
     let names: Vec<&str> = outcome.applied.iter().map(|(n, _)| n.as_str()).collect();
     let list = match names.as_slice() {
         [] => String::new(),
@@ -123,7 +140,7 @@ pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<(
 /// Print what would happen; write nothing (not even the history table).
 fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let opened = session::open(t, timeouts(profile), Missing::Fail, "runner migrate --dry-run");
-    let (applied, shown, missing_db) = match opened {
+    let (applied, shown, mut session) = match opened {
         Ok(mut s) => {
             s.require_supported(&t.name)?;
             let rows = history::read(&mut s.client, &t.schema.history_table())
@@ -136,14 +153,18 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
                     }
                 }
             }
-            (rows, s.url.to_string(), false)
+            (rows, s.url.to_string(), Some(s))
         }
         Err(e) if t.create_database && e.message().contains("does not exist") => {
-            (Vec::new(), t.url.to_string(), true)
+            (Vec::new(), t.url.to_string(), None)
         }
         Err(e) => return Err(e),
     };
+    let missing_db = session.is_none();
     let plan = plan::plan(t.schema, applied);
+    let hazards = lint::gate::assess(session.as_mut().map(|s| &mut s.client), t.schema, &plan.pending).map_err(|e| {
+        Error::failed(format!("{}: the hazard check could not read the tables: {}", t.name, describe_pg(&e)))
+    })?;
     if opts.sql {
         print_sql(t, &plan, opts, missing_db, &shown);
     } else {
@@ -162,17 +183,25 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
             println!("  would apply the test data");
         }
     }
+    let refused = lint::gate::print(&hazards, if opts.sql { "-- " } else { "  " }, profile.production);
+    let gate_refuses = profile.production && refused > 0 && !opts.allow_hazards;
     println!(
-        "{}  {} pending, {} already applied{}",
+        "{}  {} pending, {} already applied{}{}",
         if opts.sql { "--" } else { "" },
         plan.pending.len(),
         plan.applied.len(),
-        if plan.problems.is_empty() { String::new() } else { format!(", {} problem(s): migrate would refuse", plan.problems.len()) }
+        if plan.problems.is_empty() { String::new() } else { format!(", {} problem(s): migrate would refuse", plan.problems.len()) },
+        if gate_refuses { format!(", {refused} hazard(s) on live tables: migrate would refuse") } else { String::new() }
     );
-    if plan.problems.is_empty() {
-        Ok(())
-    } else {
+    if !plan.problems.is_empty() {
         Err(Error::problems(format!("{}: the history does not match the migrations (see above)", t.name)))
+    } else if gate_refuses {
+        Err(Error::usage(format!(
+            "{}: migrate would refuse {refused} hazard(s) on live tables (see above); rewrite them the safe way or waive them, or pass --allow-hazards after checking",
+            t.name
+        )))
+    } else {
+        Ok(())
     }
 }
 

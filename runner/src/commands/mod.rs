@@ -6,3 +6,4 @@ pub mod rollback;
 pub mod adopt;
 pub mod etl;
 pub mod new;
+pub mod lint;

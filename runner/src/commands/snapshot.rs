@@ -126,18 +126,7 @@ fn write_or_check(path: &std::path::Path, json: &str, check: bool, stale: &mut V
 }
 
 pub fn run(schemas: &[String], admin_url: &str, check: bool) -> Result<()> {
-    let defs: Vec<&SchemaDef> = if schemas.is_empty() {
-        registry::all().iter().collect()
-    } else {
-        schemas
-            .iter()
-            .map(|n| {
-                registry::find(n).ok_or_else(|| {
-                    Error::usage(format!("unknown schema `{n}`; known schemas: {}", registry::names().join(", ")))
-                })
-            })
-            .collect::<Result<_>>()?
-    };
+    let defs = registry::select(schemas)?;
     let mut stale = Vec::new();
     for def in defs {
         let produced = produce(def, admin_url)?;
