@@ -97,10 +97,10 @@ pub fn lint_schema(def: &SchemaDef) -> Result<Vec<Finding>> {
 pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
     let src = Source::parse(sql);
     let no_tx = crate::executor::is_no_transaction(sql);
-    let mut findings = Vec::new();
-    let mut push = |offset: usize, rule: &str, message: String, class: Class| {
+    let mut findings: Vec<Finding> = Vec::new();
+    let at = |offset: usize, rule: &str, message: String, class: Class| {
         let stmt = src.statement_at(offset);
-        findings.push(Finding {
+        Finding {
             file: file.to_string(),
             line: src.line_of(offset),
             rule: rule.to_string(),
@@ -109,17 +109,17 @@ pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
             relation: stmt.and_then(|s| s.target.clone()),
             statement: stmt.map(|s| s.anchor()),
             accepted: None,
-        });
+        }
     };
 
     for e in src.parse.errors() {
         let message = e.message();
-        push(
+        findings.push(at(
             usize::from(e.range().start()),
             rules::PARSE_ERROR,
             format!("squawk cannot parse this ({message}), so the statement is not checked; write it in plain PostgreSQL syntax, or check it by hand and waive it"),
             Class::Hazard,
-        );
+        ));
     }
 
     let lint_text = |parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>, text: &str| {
@@ -150,30 +150,54 @@ pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
         }
         let rel = stmt.and_then(|s| s.target.as_ref()).map(|r| r.written.clone()).unwrap_or_else(|| "the table".into());
         if v.code == Rule::PreferRobustStmts && no_tx {
-            push(offset, rules::RERUNNABLE, rerunnable_message(&v.message), Class::Hazard);
+            findings.push(at(offset, rules::RERUNNABLE, rerunnable_message(&v.message), Class::Hazard));
             continue;
         }
         let class = rules::class(v.code);
-        let message = rules::advice(v.code, &rel).unwrap_or_else(|| match &v.help {
-            Some(help) => format!("{} {help}", v.message.trim_end()),
-            None => v.message.clone(),
+        let message = rules::advice(v.code, &rel).unwrap_or_else(|| {
+            let said = match &v.help {
+                Some(help) => format!("{} {help}", v.message.trim_end()),
+                None => v.message.clone(),
+            };
+            match class {
+                // squawk's compatibility rules: what breaks is running code.
+                Class::Hazard => format!(
+                    "{}{}; change the application first, then waive it with the reason: `-- runner:allow {} <reason>`",
+                    said.trim_end_matches('.'),
+                    stmt.and_then(|s| s.target.as_ref()).map(|r| format!(" (on {})", r.written)).unwrap_or_default(),
+                    v.code
+                ),
+                _ => said,
+            }
         });
-        push(offset, &v.code.to_string(), message, class);
+        findings.push(at(offset, &v.code.to_string(), message, class));
     }
 
+    if !no_tx {
+        // squawk lets a file holding only this statement pass (other tools run
+        // such a file alone); the runner wraps every file in a transaction.
+        for s in src.statements.iter().filter(|s| s.outer.is_none()) {
+            let concurrent = ast::CreateIndex::cast(s.node.clone()).is_some_and(|c| c.concurrently_token().is_some());
+            let reported = findings.iter().any(|f| f.statement == Some(s.start) && f.rule == "ban-concurrent-index-creation-in-transaction");
+            if concurrent && !reported {
+                let advice = rules::advice(Rule::BanConcurrentIndexCreationInTransaction, "").unwrap_or_default();
+                findings.push(at(s.start, "ban-concurrent-index-creation-in-transaction", advice, Class::Hazard));
+            }
+        }
+    }
     if no_tx {
         for (offset, name) in concurrent_builds_without_drop(&src) {
-            push(
+            findings.push(at(
                 offset,
                 rules::RERUNNABLE,
                 format!("a failed CREATE INDEX CONCURRENTLY leaves an INVALID index {name} that `IF NOT EXISTS` then keeps; put `DROP INDEX CONCURRENTLY IF EXISTS {name};` before it"),
                 Class::Hazard,
-            );
+            ));
         }
     }
     for line in waivers::squawk_ignores(&src) {
         let offset = src.text.lines().take(line - 1).map(|l| l.len() + 1).sum();
-        push(offset, rules::SQUAWK_IGNORE, "`squawk-ignore` silences a rule without saying why; write `-- runner:allow <rule> <reason>` directly above the statement".into(), Class::Hazard);
+        findings.push(at(offset, rules::SQUAWK_IGNORE, "`squawk-ignore` silences a rule without saying why; write `-- runner:allow <rule> <reason>` directly above the statement".into(), Class::Hazard));
     }
     apply_waivers(&src, file, &mut findings);
     findings.sort_by(|a, b| (a.line, &a.rule).cmp(&(b.line, &b.rule)));

@@ -84,7 +84,7 @@ pub fn advice(rule: Rule, rel: &str) -> Option<String> {
             "ALTER COLUMN … TYPE rewrites {rel} and rebuilds its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait); add a column of the new type, backfill it in batches, move the application to it, then drop the old column"
         ),
         AddingNotNullableField => format!(
-            "SET NOT NULL scans all of {rel} under an ACCESS EXCLUSIVE lock; add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later migration, then SET NOT NULL (PostgreSQL 12+ uses the valid check and skips the scan) and drop the check"
+            "SET NOT NULL scans all of {rel} under an ACCESS EXCLUSIVE lock; add `CHECK (col IS NOT NULL) NOT VALID`, then in a later migration `VALIDATE CONSTRAINT` it and SET NOT NULL (PostgreSQL 12+ sees the valid check and skips the scan)"
         ),
         AddingRequiredField => format!(
             "ADD COLUMN … NOT NULL without a DEFAULT fails as soon as {rel} has rows; give it a constant DEFAULT (no rewrite since PostgreSQL 11), or add it nullable, backfill, and enforce NOT NULL through a validated CHECK"

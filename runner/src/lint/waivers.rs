@@ -1,5 +1,6 @@
 //! Inline waivers: a comment line `-- runner:allow <rule> <reason>` directly
-//! above a statement silences that rule for that statement.
+//! above a statement silences that rule for that statement; several rules
+//! may share one reason: `-- runner:allow rule-a,rule-b <reason>`.
 
 use super::source::Source;
 
@@ -19,8 +20,9 @@ fn comment_body(line: &str) -> Option<&str> {
     line.trim().strip_prefix("--").map(str::trim)
 }
 
-/// Every waiver comment of the file, bound to the statement whose first line
-/// follows the waiver's block of comment lines (no blank line in between).
+/// Every waiver of the file (one per rule named), bound to the statement
+/// whose first line follows the waiver's block of comment lines (no blank
+/// line in between).
 pub fn find(src: &Source) -> Vec<Waiver> {
     let lines = src.text.lines().count();
     let mut out = Vec::new();
@@ -37,7 +39,9 @@ pub fn find(src: &Source) -> Vec<Waiver> {
             below += 1;
         }
         let statement = src.statements.iter().find(|s| s.outer.is_none() && s.line == below).map(|s| s.start);
-        out.push(Waiver { line, rule: rule.to_string(), reason: reason.trim().to_string(), statement });
+        for rule in rule.split(',') {
+            out.push(Waiver { line, rule: rule.trim().to_string(), reason: reason.trim().to_string(), statement });
+        }
     }
     out
 }
