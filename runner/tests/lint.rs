@@ -98,6 +98,9 @@ CREATE TABLE events (id bigint NOT NULL, kind text);
 INSERT INTO users VALUES (1), (2);
 INSERT INTO workouts (id, user_id, notes) VALUES (1, 1, 'a'), (2, 2, 'b');
 INSERT INTO events VALUES (1, 'x'), (2, 'y');
+CREATE TABLE metrics (day date NOT NULL, v int) PARTITION BY RANGE (day);
+CREATE TABLE metrics_2024 PARTITION OF metrics FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO metrics VALUES ('2024-05-01', 1);
 ";
 
 /// `hazard` is flagged by `rule` at `line`; each file of `safe` (applied in
@@ -328,6 +331,22 @@ fn rule_require_concurrent_reindex() {
         1,
         &["-- no-transaction\nREINDEX INDEX CONCURRENTLY idx_workouts_created;\n"],
     );
+}
+
+#[test]
+fn rule_require_concurrent_partition_detach() {
+    rule_case(
+        "require-concurrent-partition-detach",
+        "ALTER TABLE metrics DETACH PARTITION metrics_2024;\n",
+        1,
+        &["-- no-transaction\n-- runner:allow rerunnable-no-transaction if interrupted, finish it with ALTER TABLE metrics DETACH PARTITION metrics_2024 FINALIZE\nALTER TABLE metrics DETACH PARTITION metrics_2024 CONCURRENTLY;\n"],
+    );
+}
+
+#[test]
+fn rule_ban_drop_database() {
+    // No rewrite: never in a migration.
+    rule_case("ban-drop-database", "DROP DATABASE morse_dev;\n", 1, &[]);
 }
 
 #[test]
