@@ -31,7 +31,7 @@ pub fn run(opts: &Options) -> Result<()> {
         let mut all = Vec::new();
         for path in &opts.files {
             let sql = std::fs::read_to_string(path)
-                .map_err(|e| Error::usage(format!("cannot read {}: {e}; name an existing SQL file", path.display())))?;
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}; name a readable UTF-8 SQL file", path.display())))?;
             all.extend(lint::lint_sql(&path.display().to_string(), &sql));
         }
         (all, opts.files.len())
