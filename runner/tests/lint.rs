@@ -583,4 +583,6 @@ fn gate_verdicts_waivers_indexes_and_findings_without_a_table() {
             (2, "ban-drop-sequence".into(), Verdict::NotOneTable),
         ]
     );
+    let refused: Vec<usize> = verdicts.iter().filter(|v| v.2.refuses()).map(|v| v.0).collect();
+    assert_eq!(refused, vec![3], "only the statement on a table with rows is refused");
 }

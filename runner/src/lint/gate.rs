@@ -25,14 +25,14 @@ pub enum Verdict {
     /// The table has rows: `estimate` from the planner's statistics
     /// (None: never analyzed).
     HasRows { table: String, estimate: Option<i64> },
-    /// The finding is not about one table (a function, a domain, a
-    /// transaction): the gate cannot show it is harmless.
+    /// The finding is not about one table (a sequence, a function, a
+    /// domain): nothing for the gate to measure; `runner lint` judged it.
     NotOneTable,
 }
 
 impl Verdict {
     pub fn refuses(&self) -> bool {
-        matches!(self, Verdict::HasRows { .. } | Verdict::NotOneTable)
+        matches!(self, Verdict::HasRows { .. })
     }
 
     pub fn describe(&self) -> String {
@@ -45,7 +45,7 @@ impl Verdict {
             Verdict::HasRows { table, estimate: None } => {
                 format!("refused: {table} has rows (no estimate: never analyzed)")
             }
-            Verdict::NotOneTable => "refused: not about one table, so the gate cannot show it is harmless".into(),
+            Verdict::NotOneTable => "not checked: not about one table's rows (`runner lint` judges it)".into(),
         }
     }
 }
