@@ -250,7 +250,7 @@ fn apply_waivers(src: &Source, file: &str, findings: &mut Vec<Finding>) {
             accepted: None,
         };
         if w.rule.is_empty() || !rules::is_known(&w.rule) {
-            let named = if w.rule.is_empty() { "no rule".to_string() } else { format!("`{}`, which is not a rule", w.rule) };
+            let named = if w.rule.is_empty() { "no rule".to_string() } else { format!("`{}`, which is not a rule the lint uses", w.rule) };
             problems.push(problem(rules::WAIVER_UNKNOWN, format!("this waiver names {named}; write `-- runner:allow <rule> <reason>` with the rule of the finding it accepts")));
             continue;
         }
