@@ -148,4 +148,15 @@ fn colour_only_on_a_terminal_and_never_under_no_color_or_in_json() {
         let piped = p.run("p", args);
         assert!(!piped.stdout.contains(ESC), "colour in a pipe: {:?}", piped.stdout);
     }
+    // lint: the rule of a finding is coloured on a terminal only.
+    let file = p.dir.join("hazard.sql");
+    std::fs::write(&file, "CREATE INDEX workouts_user_idx ON workouts (user_id);\n").unwrap();
+    let lint = format!("lint {}", file.display());
+    let tty = on_terminal(&p, &lint, false);
+    // An SGR sequence (ESC [ … m) right before the rule's name.
+    let at = tty.find("require-concurrent-index-creation").expect("finding on the terminal");
+    assert!(tty[..at].ends_with('m') && tty[..at].rfind(ESC).is_some_and(|e| at - e < 12), "{tty:?}");
+    assert!(!on_terminal(&p, &lint, true).contains(ESC));
+    let piped = p.run("p", &["lint", file.to_str().unwrap()]);
+    assert!(piped.stdout.contains("require-concurrent-index-creation") && !piped.stdout.contains(ESC), "{:?}", piped.stdout);
 }

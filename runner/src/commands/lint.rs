@@ -41,7 +41,7 @@ pub fn run(opts: &Options) -> Result<()> {
     match opts.format {
         Format::Text => {
             for f in shown.iter().filter(|f| f.accepted.is_none()) {
-                println!("{}", lint::format_text(f));
+                crate::outln!("{}", lint::format_painted(f));
             }
         }
         Format::Json => {

@@ -54,8 +54,19 @@ impl Finding {
 
 /// The one text form of a finding: `file:line: rule: message`.
 pub fn format_text(f: &Finding) -> String {
+    format_with(f, |rule| rule.to_string())
+}
+
+/// The same with the rule coloured (red hazard, yellow style), for stdout
+/// through `outln!`, which drops the colour where it does not belong.
+pub fn format_painted(f: &Finding) -> String {
+    let class = f.class;
+    format_with(f, |rule| if class == Class::Hazard { crate::paint::bad(rule) } else { crate::paint::warn(rule) })
+}
+
+fn format_with(f: &Finding, rule: impl Fn(&str) -> String) -> String {
     let style = if f.class == Class::Style { " (style)" } else { "" };
-    format!("{}:{}: {}{style}: {}", f.file, f.line, f.rule, f.message)
+    format!("{}:{}: {}{style}: {}", f.file, f.line, rule(&f.rule), f.message)
 }
 
 pub fn to_json(f: &Finding) -> serde_json::Value {
