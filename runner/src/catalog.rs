@@ -15,6 +15,9 @@ pub struct Column {
     pub not_null: bool,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default: Option<String>,
+    /// `COMMENT ON COLUMN`: documentation only, never compared.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +25,9 @@ pub struct Table {
     pub columns: BTreeMap<String, Column>,
     /// Constraint name → definition (primary key, unique, check, foreign key, exclusion).
     pub constraints: BTreeMap<String, String>,
+    /// `COMMENT ON TABLE`: documentation only, never compared.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +36,9 @@ pub struct Function {
     pub language: String,
     /// A hash of the body: any edit changes it.
     pub body: String,
+    /// `COMMENT ON FUNCTION`: documentation only, never compared.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub comment: Option<String>,
 }
 
 /// Everything a schema creates. Keys are names (tables, indexes, views,
@@ -88,6 +97,15 @@ SELECT 'function', p.oid::regprocedure::text, l.lanname, pg_get_function_result(
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang, ns
  WHERE p.pronamespace = ns.oid AND p.oid NOT IN (SELECT objid FROM ext)
 UNION ALL
+SELECT 'comment', r.relname, a.attname, d.description, NULL, NULL
+  FROM rels r JOIN pg_description d ON d.objoid = r.oid AND d.classoid = 'pg_class'::regclass
+  LEFT JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+ WHERE r.relkind IN ('r','p')
+UNION ALL
+SELECT 'function_comment', p.oid::regprocedure::text, NULL, d.description, NULL, NULL
+  FROM pg_proc p JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass, ns
+ WHERE p.pronamespace = ns.oid AND p.oid NOT IN (SELECT objid FROM ext)
+UNION ALL
 SELECT 'trigger', r.relname, t.tgname, pg_get_triggerdef(t.oid), NULL, NULL
   FROM rels r JOIN pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
 UNION ALL
@@ -102,13 +120,18 @@ SELECT 'extension', extname, NULL, NULL, NULL, NULL FROM pg_extension WHERE extn
 
 pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error> {
     let mut cat = Catalog::default();
+    // (table, column or None for the table) → comment, and function
+    // signature → comment, applied at the end because a UNION's rows come in
+    // no promised order.
+    let mut comments = Vec::new();
+    let mut function_comments = Vec::new();
     for msg in client.simple_query(QUERY)? {
         let SimpleQueryMessage::Row(row) = msg else { continue };
         let opt = |i: usize| row.try_get(i).ok().flatten().map(str::to_string);
         let f = |i: usize| opt(i).unwrap_or_default();
         match f(0).as_str() {
             "column" => {
-                let col = Column { data_type: f(3), not_null: f(4) == "true", default: opt(5) };
+                let col = Column { data_type: f(3), not_null: f(4) == "true", default: opt(5), comment: None };
                 cat.tables.entry(f(1)).or_default().columns.insert(f(2), col);
             }
             "constraint" => {
@@ -122,7 +145,13 @@ pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error>
             }
             "function" => {
                 let body = if f(5) == "true" { hash(&canonical(&f(4))) } else { hash(&f(4)) };
-                cat.functions.insert(f(1), Function { language: f(2), returns: f(3), body });
+                cat.functions.insert(f(1), Function { language: f(2), returns: f(3), body, comment: None });
+            }
+            "comment" => {
+                comments.push((f(1), opt(2), f(3)));
+            }
+            "function_comment" => {
+                function_comments.push((f(1), f(3)));
             }
             "trigger" => {
                 cat.triggers.insert(format!("{}.{}", f(1), f(2)), f(3));
@@ -138,6 +167,22 @@ pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error>
         }
     }
     cat.extensions.sort();
+    for (sig, text) in function_comments {
+        if let Some(f) = cat.functions.get_mut(&sig) {
+            f.comment = Some(text);
+        }
+    }
+    for (table, column, text) in comments {
+        let Some(t) = cat.tables.get_mut(&table) else { continue };
+        match column {
+            None => t.comment = Some(text),
+            Some(c) => {
+                if let Some(col) = t.columns.get_mut(&c) {
+                    col.comment = Some(text);
+                }
+            }
+        }
+    }
     Ok(cat)
 }
 
@@ -184,7 +229,7 @@ impl Catalog {
         for (n, t) in &self.tables {
             put(format!("table {n}"), t.columns.keys().cloned().collect::<Vec<_>>().join(","));
             for (c, col) in &t.columns {
-                let col = Column { default: col.default.as_deref().map(canonical), ..col.clone() };
+                let col = Column { default: col.default.as_deref().map(canonical), comment: None, ..col.clone() };
                 put(format!("column {n}.{c}"), serde_json::to_string(&col).expect("json"));
             }
             for (k, def) in &t.constraints {
@@ -195,7 +240,8 @@ impl Catalog {
             put(format!("index {n}"), canonical(d));
         }
         for (n, f) in &self.functions {
-            put(format!("function {n}"), serde_json::to_string(f).expect("json"));
+            let f = Function { comment: None, ..f.clone() };
+            put(format!("function {n}"), serde_json::to_string(&f).expect("json"));
         }
         for (n, d) in &self.triggers {
             put(format!("trigger {n}"), canonical(d));
@@ -406,8 +452,9 @@ mod tests {
 
     fn table(cols: &[(&str, bool)], constraints: &[(&str, &str)]) -> Table {
         Table {
-            columns: cols.iter().map(|(n, nn)| (n.to_string(), Column { data_type: "integer".into(), not_null: *nn, default: None })).collect(),
+            columns: cols.iter().map(|(n, nn)| (n.to_string(), Column { data_type: "integer".into(), not_null: *nn, ..Column::default() })).collect(),
             constraints: constraints.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect(),
+            ..Table::default()
         }
     }
 
@@ -438,7 +485,7 @@ mod tests {
 
     #[test]
     fn a_shared_function_is_compared_by_its_interface() {
-        let f = |body: &str, returns: &str| Function { returns: returns.into(), language: "plpgsql".into(), body: hash(body) };
+        let f = |body: &str, returns: &str| Function { returns: returns.into(), language: "plpgsql".into(), body: hash(body), ..Function::default() };
         let shared = ["function touch()"];
         let expected = Catalog { functions: [("touch()".to_string(), f("now()", "trigger"))].into(), ..Catalog::default() };
         let edited = Catalog { functions: [("touch()".to_string(), f("NOW()", "trigger"))].into(), ..Catalog::default() };
@@ -448,5 +495,18 @@ mod tests {
         assert_ne!(expected.flatten(&[]), edited.flatten(&[]), "not shared: the body counts");
         let other = Catalog { functions: [("touch()".to_string(), f("now()", "void"))].into(), ..Catalog::default() };
         assert_eq!(compare(&expected, &other, &[], &shared)[0].level, Level::Failure);
+    }
+
+    #[test]
+    fn comments_are_documentation_not_differences() {
+        let mut expected = one_table(table(&[("a", true)], &[]));
+        expected.functions.insert("f()".into(), Function { returns: "void".into(), language: "sql".into(), body: hash("SELECT 1"), comment: None });
+        let mut live = expected.clone();
+        let t = live.tables.get_mut("t").unwrap();
+        t.comment = Some("a table".into());
+        t.columns.get_mut("a").unwrap().comment = Some("a column".into());
+        live.functions.get_mut("f()").unwrap().comment = Some("a function".into());
+        assert_eq!(compare(&expected, &live, &[], &[]), vec![]);
+        assert_eq!(expected.flatten(&[]), live.flatten(&[]));
     }
 }
