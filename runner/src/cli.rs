@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{adopt, etl, lint, migrate, new, rollback, snapshot, status, verify};
+use crate::commands::{adopt, doc, etl, lint, migrate, new, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
 use crate::profile;
 
@@ -143,6 +143,21 @@ runner --profile render-prod migrate --adopt             (adopt, then apply what
         #[arg(long)]
         check: bool,
     },
+    /// Write each schema's page (docs/schema/<schema>.md, with an ER diagram) from its expected catalog
+    #[command(after_help = "No database is needed: the pages come from the committed catalogs (<crate>/catalog/<schema>.json).\n\n\
+Examples:\n  runner doc\n  runner doc --schema mued\n  runner doc --check            (exit 1 naming each page that is out of date)\n  \
+runner doc --dir /tmp/pages")]
+    Doc {
+        /// Only this schema (repeatable; default: all)
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// Compare with the pages in DIR instead of writing them
+        #[arg(long)]
+        check: bool,
+        /// Where the pages go [default: the workspace's docs/schema]
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Start the next migration of a schema: its file and its down script (for developers)
     #[command(after_help = "Examples:\n  runner new --schema morse add_workout_notes\n  runner new --schema socrates-specs index_sessions_by_project --no-transaction\n\n\
 The name is snake_case (lower-case letters, digits, underscores): refinery silently skips a file whose name\n\
@@ -275,6 +290,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{}", new::next_steps(schema, &files));
             return Ok(());
         }
+        Some(Command::Doc { schemas, check, dir }) => return doc::run(schemas, *check, dir.as_deref()),
         Some(Command::Completions { shell }) => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,
@@ -319,7 +335,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) => etl::run(&prof, dry_run, format),
         Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
-        Some(Command::Snapshot { .. } | Command::New { .. } | Command::Completions { .. } | Command::Lint { .. }) => {
+        Some(Command::Snapshot { .. } | Command::Doc { .. } | Command::New { .. } | Command::Completions { .. } | Command::Lint { .. }) => {
             unreachable!("handled before the profile is read")
         }
     }

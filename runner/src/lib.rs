@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod db;
+pub mod doc;
 pub mod duration;
 pub mod env_file;
 pub mod error;

@@ -7,3 +7,4 @@ pub mod adopt;
 pub mod etl;
 pub mod new;
 pub mod lint;
+pub mod doc;

@@ -112,7 +112,9 @@ pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Snapshot> {
     result
 }
 
-fn write_or_check(path: &std::path::Path, json: &str, check: bool, stale: &mut Vec<String>) -> Result<bool> {
+/// Write `text` to `path` unless it already holds it; with `check`, only
+/// add the path to `stale`. Returns whether it wrote.
+pub(crate) fn write_or_check(path: &std::path::Path, json: &str, check: bool, stale: &mut Vec<String>) -> Result<bool> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(json) {
         return Ok(false);
     }
