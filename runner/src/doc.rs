@@ -290,7 +290,8 @@ Do not edit: change the migrations, then run `runner snapshot --schema {s}` and 
         (_, "index") => format!("{n} indexes"),
         _ => format!("{n} {w}s"),
     };
-    writeln!(o, "{}.\n", counts.iter().map(|(n, w)| plural(*n, w)).collect::<Vec<_>>().join(", ")).unwrap();
+    let counts: Vec<String> = counts.iter().enumerate().filter(|(i, (n, _))| *i == 0 || *n > 0).map(|(_, (n, w))| plural(*n, w)).collect();
+    writeln!(o, "{}.\n", counts.join(", ")).unwrap();
 
     // The diagram.
     let external = external_tables(cat, &links, &declared);
