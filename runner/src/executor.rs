@@ -1,17 +1,19 @@
 //! Applies a target's pending migrations: under the advisory lock, each
 //! migration and its history row in one transaction sent as one batch (one
-//! round trip), `-- no-transaction` files statement by statement.
+//! round trip), `-- no-transaction` files statement by statement. A change
+//! that meets a lock waits at most one `lock_timeout` per attempt, and the
+//! profile's `lock_retries` says how many more attempts follow.
 
 use std::time::{Duration, Instant};
 
-use postgres::Client;
-use refinery::Migration;
+use postgres::{Client, SimpleQueryMessage};
 use schema_def::SchemaDef;
 
 use crate::error::{describe_pg, Error, Result};
 use crate::history;
 use crate::lock;
 use crate::plan::{self, Plan};
+use crate::profile::Profile;
 use crate::sqlsplit;
 
 pub const NO_TRANSACTION: &str = "-- no-transaction";
@@ -57,52 +59,150 @@ fn line_of(batch: &str, offset_chars: usize, position: usize) -> Option<usize> {
     Some(file.matches('\n').count() + 1)
 }
 
-fn failure(file: &str, e: &postgres::Error, batch: &str, offset: usize) -> String {
-    let at = e
-        .as_db_error()
-        .and_then(|d| match d.position() {
-            Some(postgres::error::ErrorPosition::Original(p)) => line_of(batch, offset, *p as usize),
-            _ => None,
-        })
-        .map(|l| format!(" line {l}"))
-        .unwrap_or_default();
-    let mut msg = format!("{file}{at}: {}", describe_pg(e));
-    if e.code().map(|c| c.code()) == Some("55P03") {
-        msg.push_str("; another session holds a lock this migration needs: retry when traffic is lower, or raise lock_timeout in the profile");
-    }
-    if e.code().map(|c| c.code()) == Some("57014") {
-        msg.push_str("; the statement ran past statement_timeout: raise it in the profile for this deploy");
-    }
-    msg
+const LOCK_TIMEOUT: &str = "55P03";
+const DEADLOCK: &str = "40P01";
+const CANCELED: &str = "57014";
+
+fn sqlstate(e: &postgres::Error) -> Option<&str> {
+    e.code().map(|c| c.code())
 }
 
-/// Run `sql` and `extra` (the history insert) in one transaction, one round trip.
-fn run_atomic(client: &mut Client, file: &str, sql: &str, extra: &str) -> Result<()> {
-    const HEAD: &str = "BEGIN;\n";
-    let batch = format!("{HEAD}{sql}\n;\n{extra};\nCOMMIT;");
-    client.batch_execute(&batch).map_err(|e| {
-        let mut msg = failure(file, &e, &batch, HEAD.len());
-        if let Err(rb) = client.batch_execute("ROLLBACK") {
-            log::debug!("rollback after failure: {}", describe_pg(&rb));
+/// The attempt waited for a lock or ran out of time: replaying anything
+/// would make the application wait a second time.
+fn waited(e: &postgres::Error) -> bool {
+    matches!(sqlstate(e), Some(LOCK_TIMEOUT | DEADLOCK | CANCELED))
+}
+
+/// One failed attempt of a change.
+struct Failure {
+    /// `file[ line N]: ERROR: …`
+    message: String,
+    code: Option<String>,
+    /// The session holding the lock the attempt waited for.
+    blocker: Option<String>,
+    /// What the failure left behind (a `-- no-transaction` file's earlier statements).
+    note: Option<String>,
+}
+
+impl Failure {
+    fn new(file: &str, line: Option<usize>, e: &postgres::Error) -> Failure {
+        let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+        Failure { message: format!("{file}{at}: {}", describe_pg(e)), code: sqlstate(e).map(String::from), blocker: None, note: None }
+    }
+
+    /// A lock timeout or a deadlock: another attempt may succeed.
+    fn retryable(&self) -> bool {
+        matches!(self.code.as_deref(), Some(LOCK_TIMEOUT | DEADLOCK))
+    }
+
+    /// The line logged for a retry.
+    fn short(&self) -> String {
+        match &self.blocker {
+            Some(b) => format!("{}; blocked by {b}", self.message),
+            None => self.message.clone(),
         }
-        if !msg.starts_with(&format!("{file} line")) {
-            if let Some(line) = locate_failure(client, sql) {
-                msg = msg.replacen(file, &format!("{file} line {line}"), 1);
-            }
+    }
+
+    /// The error after the last attempt, with what to do about it.
+    fn explain(self, attempts: u32, lock_retries: u32) -> String {
+        let mut msg = self.short();
+        if let Some(note) = &self.note {
+            msg.push_str(&format!("; {note}"));
         }
-        Error::failed(msg)
+        if self.retryable() {
+            let more = if lock_retries == 0 { "set lock_retries" } else { "raise lock_retries" };
+            msg.push_str(&format!(
+                "; gave up after {attempts} attempt(s), each waiting at most lock_timeout (so the application's queries never queued behind this change for longer): \
+                 end that session's transaction and run again, or {more} in the profile to keep trying with backoff"
+            ));
+        } else if self.code.as_deref() == Some(CANCELED) {
+            msg.push_str("; the statement ran past statement_timeout (or was cancelled): raise statement_timeout in the profile for this deploy");
+        }
+        msg
+    }
+}
+
+/// The session that most likely holds the lock a failed change waited for,
+/// read right after the failure (after `first`, in the same round trip): of
+/// the sessions holding a lock on a table the SQL names, the one whose
+/// transaction is oldest; else the oldest open transaction in the database
+/// (what `CREATE INDEX CONCURRENTLY` waits for).
+fn blocker(client: &mut Client, sql: &str, first: &str) -> Option<String> {
+    let query = format!(
+        "{first}SELECT a.pid::text, coalesce(nullif(a.application_name, ''), 'no application_name'), coalesce(a.state, 'state hidden'), \
+                coalesce(round(extract(epoch FROM clock_timestamp() - a.xact_start))::text, ''), coalesce(c.relname::text, ''), coalesce(l.mode, '') \
+           FROM pg_stat_activity a \
+           LEFT JOIN pg_locks l ON l.pid = a.pid AND l.granted AND l.locktype = 'relation' \
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+           LEFT JOIN pg_class c ON c.oid = l.relation AND c.relnamespace <> 'pg_catalog'::regnamespace \
+          WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend' \
+          ORDER BY a.xact_start NULLS LAST, a.pid"
+    );
+    let rows: Vec<Vec<String>> = client
+        .simple_query(&query)
+        .map_err(|e| log::debug!("reading the blocking session failed: {}", describe_pg(&e)))
+        .ok()?
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => Some((0..6).map(|i| r.get(i).unwrap_or("").to_string()).collect()),
+            _ => None,
+        })
+        .collect();
+    let text = sql.to_lowercase();
+    let row = rows
+        .iter()
+        .find(|r| !r[4].is_empty() && mentions(&text, &r[4]))
+        .or_else(|| rows.iter().find(|r| !r[3].is_empty()))?;
+    let open = if row[3].is_empty() { "no open transaction".to_string() } else { format!("transaction open {} s", row[3]) };
+    let holding = if row[4].is_empty() { String::new() } else { format!(", holding {} on {}", row[5], row[4]) };
+    Some(format!("pid {} ({}, {}, {open}{holding})", row[0], row[1], row[2]))
+}
+
+/// `sql` (lowercase) names `word` as an identifier, not inside a longer one.
+fn mentions(sql: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    sql.match_indices(word).any(|(i, _)| {
+        !sql[..i].chars().next_back().is_some_and(ident) && !sql[i + word.len()..].chars().next().is_some_and(ident)
     })
+}
+
+/// Run `sql` and `record` (the history row) in one transaction, one round trip.
+fn run_atomic(client: &mut Client, file: &str, sql: &str, record: &str) -> Result<(), Failure> {
+    const HEAD: &str = "BEGIN;\n";
+    let batch = format!("{HEAD}{sql}\n;\n{record};\nCOMMIT;");
+    let Err(e) = client.batch_execute(&batch) else { return Ok(()) };
+    let line = e.as_db_error().and_then(|d| match d.position() {
+        Some(postgres::error::ErrorPosition::Original(p)) => line_of(&batch, HEAD.len(), *p as usize),
+        _ => None,
+    });
+    let mut f = Failure::new(file, line, &e);
+    if waited(&e) {
+        // One stall per attempt: nothing is replayed, and who held the lock
+        // is read in the round trip that rolls back.
+        f.blocker = blocker(client, sql, "ROLLBACK;");
+        return Err(f);
+    }
+    if let Err(rb) = client.batch_execute("ROLLBACK") {
+        log::debug!("rollback after failure: {}", describe_pg(&rb));
+    }
+    if line.is_none() && !e.is_closed() {
+        if let Some(l) = locate_failure(client, sql) {
+            f.message = f.message.replacen(file, &format!("{file} line {l}"), 1);
+        }
+    }
+    Err(f)
 }
 
 /// The server gives no position for some errors ("already exists"): replay
 /// the statements one by one in a transaction that is rolled back, to name
-/// the line that fails. Runs only after a failure.
+/// the line that fails. Runs only after a failure that did not wait for a
+/// lock, and waits at most 100 ms for any lock itself.
 fn locate_failure(client: &mut Client, sql: &str) -> Option<usize> {
-    client.batch_execute("BEGIN").ok()?;
+    client.batch_execute("BEGIN; SET LOCAL lock_timeout = '100ms'").ok()?;
     let mut line = None;
     for stmt in sqlsplit::split(sql) {
-        if client.batch_execute(stmt.text).is_err() {
-            line = Some(stmt.line);
+        if let Err(e) = client.batch_execute(stmt.text) {
+            line = (!waited(&e)).then_some(stmt.line);
             break;
         }
     }
@@ -110,37 +210,128 @@ fn locate_failure(client: &mut Client, sql: &str) -> Option<usize> {
     line
 }
 
-fn run_statements(client: &mut Client, file: &str, m: &Migration, table: &str) -> Result<()> {
-    let sql = m.sql().unwrap_or("");
+/// A `-- no-transaction` file, statement by statement, then `record`.
+fn run_statements(client: &mut Client, file: &str, sql: &str, record: &str) -> Result<(), Failure> {
     for stmt in sqlsplit::split(sql) {
-        client.batch_execute(stmt.text).map_err(|e| {
-            Error::failed(format!(
-                "{file} line {}: {}; this migration runs outside a transaction, so statements before line {} took effect: make each statement re-runnable (IF NOT EXISTS; drop an INVALID index left by a failed CREATE INDEX CONCURRENTLY) and run again",
-                stmt.line,
-                describe_pg(&e),
+        if let Err(e) = client.batch_execute(stmt.text) {
+            let mut f = Failure::new(file, Some(stmt.line), &e);
+            if waited(&e) {
+                f.blocker = blocker(client, sql, "");
+            }
+            f.note = Some(format!(
+                "this file runs outside a transaction, so statements before line {} took effect; the next run starts it again from the top \
+                 (dropping first an INVALID index its CREATE INDEX CONCURRENTLY left), so each statement must be re-runnable",
                 stmt.line
-            ))
-        })?;
+            ));
+            return Err(f);
+        }
     }
-    client
-        .batch_execute(&history::insert_sql(table, m))
-        .map_err(|e| Error::failed(format!("{file}: applied, but recording it failed: {}", describe_pg(&e))))
+    client.batch_execute(record).map_err(|e| {
+        let mut f = Failure::new(file, None, &e);
+        f.message = format!("{file}: applied, but recording it failed: {}", describe_pg(&e));
+        f
+    })
+}
+
+/// The names of the indexes a file builds with `CREATE [UNIQUE] INDEX
+/// CONCURRENTLY [IF NOT EXISTS] name`, as written.
+fn concurrent_indexes(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in sqlsplit::split(sql) {
+        let text = sqlsplit::strip_comments(stmt.text);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let upper: Vec<String> = words.iter().take(8).map(|w| w.to_ascii_uppercase()).collect();
+        let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
+        let at = match upper.as_slice() {
+            ["CREATE", "INDEX", "CONCURRENTLY", "IF", "NOT", "EXISTS", ..] => 6,
+            ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", "IF", "NOT", "EXISTS", ..] => 7,
+            ["CREATE", "INDEX", "CONCURRENTLY", ..] => 3,
+            ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => 4,
+            _ => continue,
+        };
+        if let Some(name) = words.get(at).filter(|w| !w.eq_ignore_ascii_case("ON")) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// Before a `-- no-transaction` file runs (again), drop the INVALID indexes
+/// that an interrupted `CREATE INDEX CONCURRENTLY` of this file left: `IF NOT
+/// EXISTS` would keep such an unusable index. Under the migration lock, no
+/// other runner is building them.
+fn drop_invalid_indexes(client: &mut Client, label: &str, file: &str, sql: &str) -> Result<(), Failure> {
+    let names = concurrent_indexes(sql);
+    if names.is_empty() {
+        return Ok(());
+    }
+    let invalid = client
+        .query(
+            "SELECT n FROM unnest($1::text[]) AS n WHERE EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass(n) AND NOT i.indisvalid)",
+            &[&names],
+        )
+        .map_err(|e| Failure::new(file, None, &e))?;
+    for row in invalid {
+        let name: String = row.get(0);
+        client.batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}")).map_err(|e| {
+            let mut f = Failure::new(file, None, &e);
+            f.message = format!("{file}: dropping the INVALID index {name} left by an interrupted run failed: {}", describe_pg(&e));
+            f
+        })?;
+        log::info!("[{label}] dropped the INVALID index {name} that an interrupted CREATE INDEX CONCURRENTLY of {file} left");
+    }
+    Ok(())
+}
+
+/// The wait before retry `n` (1-based): exponential from 1 s, capped at 30 s,
+/// times a jitter factor from `unit` in [0, 1): between half and one and a
+/// half of the step, so runners that failed together do not retry together.
+pub fn backoff(n: u32, unit: f64) -> Duration {
+    const CAP: Duration = Duration::from_secs(30);
+    let step = Duration::from_secs(1u64 << n.saturating_sub(1).min(5)).min(CAP);
+    step.mul_f64(0.5 + unit.clamp(0.0, 1.0)).min(CAP)
+}
+
+/// One schema change (a migration, a down script, the test data) with the
+/// lock-retry ladder: an attempt that meets a lock waits at most the
+/// session's `lock_timeout`, is rolled back, and after a backoff is tried
+/// again, `lock_retries` times at most; each retry is one log line naming
+/// the blocking session. `record` runs with it (the history row).
+pub fn run_change(client: &mut Client, label: &str, lock_retries: u32, file: &str, sql: &str, record: &str) -> Result<()> {
+    let attempts = lock_retries.saturating_add(1);
+    let mut attempt = 1;
+    loop {
+        let result = if is_no_transaction(sql) {
+            drop_invalid_indexes(client, label, file, sql).and_then(|()| run_statements(client, file, sql, record))
+        } else {
+            run_atomic(client, file, sql, record)
+        };
+        let f = match result {
+            Ok(()) => return Ok(()),
+            Err(f) => f,
+        };
+        if !f.retryable() || attempt >= attempts {
+            return Err(Error::failed(f.explain(attempt, lock_retries)));
+        }
+        let wait = backoff(attempt, rand::random());
+        log::warn!(
+            "[{label}] {}; attempt {attempt} of {attempts} failed, next in {}",
+            f.short(),
+            crate::duration::human(wait)
+        );
+        std::thread::sleep(wait);
+        attempt += 1;
+    }
 }
 
 /// Apply `plan.pending` (already checked) on a locked session.
-pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan) -> Result<Vec<(String, Duration)>> {
+pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan, lock_retries: u32) -> Result<Vec<(String, Duration)>> {
     let table = def.history_table();
     let mut done = Vec::new();
     for m in &plan.pending {
         let file = plan::file_of(def, m);
-        let sql = m.sql().unwrap_or("");
         let started = Instant::now();
-        let result = if is_no_transaction(sql) {
-            run_statements(client, &file, m, &table)
-        } else {
-            run_atomic(client, &file, sql, &history::insert_sql(&table, m))
-        };
-        if let Err(e) = result {
+        if let Err(e) = run_change(client, label, lock_retries, &file, m.sql().unwrap_or(""), &history::insert_sql(&table, m)) {
             let before = if done.is_empty() {
                 "nothing was applied in this run".to_string()
             } else {
@@ -156,10 +347,10 @@ pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan) -> 
 }
 
 /// The schema's test data in one transaction.
-pub fn apply_test_data(client: &mut Client, def: &SchemaDef, label: &str) -> Result<bool> {
+pub fn apply_test_data(client: &mut Client, def: &SchemaDef, label: &str, lock_retries: u32) -> Result<bool> {
     let Some(sql) = def.test_data else { return Ok(false) };
     let started = Instant::now();
-    run_atomic(client, &format!("test data of {}", def.name), sql, "SELECT 1")
+    run_change(client, label, lock_retries, &format!("test data of {}", def.name), sql, "SELECT 1")
         .map_err(|e| e.context(format!("{label} (test data rolled back; migrations stay applied)")))?;
     log::info!("[{label}] applied test data in {}", crate::duration::human(started.elapsed()));
     Ok(true)
@@ -173,13 +364,13 @@ pub fn migrate_locked(
     def: &SchemaDef,
     database: &str,
     label: &str,
-    lock_timeout: Duration,
+    profile: &Profile,
     before: &dyn Fn(&mut Client) -> Result<()>,
     gate: &dyn Fn(&mut Client, &Plan) -> Result<()>,
     with_test_data: bool,
 ) -> Result<Outcome> {
     let key = lock::key(database, def.name);
-    lock::acquire(client, key, lock_timeout, label)?;
+    lock::acquire(client, key, profile.lock_timeout, label)?;
     let result = (|| {
         before(client)?;
         let table = def.history_table();
@@ -191,8 +382,8 @@ pub fn migrate_locked(
             .batch_execute(&history::create_sql(&table))
             .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
         let already_current = plan.applied.len();
-        let applied = apply(client, def, label, &plan)?;
-        let test_data = if with_test_data { apply_test_data(client, def, label)? } else { false };
+        let applied = apply(client, def, label, &plan, profile.lock_retries)?;
+        let test_data = if with_test_data { apply_test_data(client, def, label, profile.lock_retries)? } else { false };
         Ok(Outcome { applied, already_current, test_data })
     })();
     lock::release(client, key);

@@ -24,6 +24,8 @@ pub struct Profile {
     pub description: Option<String>,
     pub production: bool,
     pub lock_timeout: Duration,
+    /// Further attempts of a change after a lock timeout (backoff between).
+    pub lock_retries: u32,
     pub statement_timeout: Option<Duration>,
     pub connect_timeout: Duration,
     pub targets: Vec<TargetSpec>,
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Profile {
             .field("path", &self.path)
             .field("production", &self.production)
             .field("lock_timeout", &self.lock_timeout)
+            .field("lock_retries", &self.lock_retries)
             .field("statement_timeout", &self.statement_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("targets", &self.targets)
@@ -165,7 +168,7 @@ pub fn load(dir: &Path, name: &str) -> Result<Profile> {
     parse(name, &path, &text, &env_lookup)
 }
 
-const KEYS: &[&str] = &["production", "lock_timeout", "statement_timeout", "connect_timeout", "description", "targets", "etl"];
+const KEYS: &[&str] = &["production", "lock_timeout", "lock_retries", "statement_timeout", "connect_timeout", "description", "targets", "etl"];
 const TARGET_KEYS: &[&str] = &["name", "schema", "url", "create_database"];
 
 /// Where a profile's errors point: the file, and the line of each key.
@@ -290,6 +293,10 @@ pub fn parse(name: &str, path: &Path, text: &str, lookup: &dyn Fn(&str) -> Optio
 
     let production = boolean("production", root.get("production"))?;
     let lock_timeout = dur("lock_timeout")?.unwrap_or(DEFAULT_LOCK_TIMEOUT);
+    let lock_retries = match field("lock_retries", root.get("lock_retries"))? {
+        None => 0,
+        Some(n) => n.trim().parse().map_err(|_| place.err("lock_retries", "must be a whole number of further attempts (0 or more)"))?,
+    };
     let statement_timeout = dur("statement_timeout")?;
     let connect_timeout = dur("connect_timeout")?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     let description = scalar(&place, "description", root.get("description"))?;
@@ -352,6 +359,7 @@ pub fn parse(name: &str, path: &Path, text: &str, lookup: &dyn Fn(&str) -> Optio
         description,
         production,
         lock_timeout,
+        lock_retries,
         statement_timeout,
         connect_timeout,
         targets,
@@ -412,9 +420,19 @@ mod tests {
         assert!(prof.production);
         assert_eq!(prof.lock_timeout, Duration::from_secs(10));
         assert_eq!(prof.statement_timeout, Some(Duration::from_secs(300)));
+        assert_eq!(prof.lock_retries, 0);
         let t = prof.select_with(&[], &env).unwrap();
         assert_eq!(t[0].url.to_string(), "postgres://a@h/a");
         assert_eq!(t[0].schema.name, "morse");
+    }
+
+    #[test]
+    fn lock_retries_is_a_whole_number() {
+        let text = |v: &str| format!("lock_timeout: 500ms\nlock_retries: {v}\ntargets:\n  - name: m\n    schema: morse\n    url: x\n");
+        assert_eq!(p(&text("10")).unwrap().lock_retries, 10);
+        let e = p(&text("-1")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("`lock_retries`") && e.message().contains("whole number"), "{e}");
     }
 
     #[test]

@@ -46,7 +46,10 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
     let mut session = Session { client, url, database: String::new(), server_version: String::new() };
     let row = session
         .client
-        .query_one("SELECT current_database()::text, split_part(current_setting('server_version'), ' ', 1)", &[])
+        .query_one(
+            "SELECT current_database()::text, split_part(current_setting('server_version'), ' ', 1), current_setting('server_version_num')::int",
+            &[],
+        )
         .map_err(|e| Error::unreachable(format!("target {}: {}", target.name, describe_pg(&e))))?;
     session.database = db::column(&row, 0, "current_database()")?;
     session.server_version = db::column(&row, 1, "server_version")?;
@@ -54,10 +57,20 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
     if let Some(st) = timeouts.statement {
         settings.push_str(&format!("SET statement_timeout = '{}';", crate::duration::as_pg_setting(st)));
     }
-    session
-        .client
-        .batch_execute(&settings)
-        .map_err(|e| Error::failed(format!("target {}: {}", target.name, describe_pg(&e))))?;
+    // PostgreSQL 14+: a session whose client vanished (a runner killed while
+    // it waits for a lock) ends within a second instead of keeping its place
+    // in the lock queue, ahead of the application, until lock_timeout.
+    let check = (row.get::<_, i32>(2) >= 140_000).then_some("SET client_connection_check_interval = '1s';");
+    let with_check = format!("{settings}{}", check.unwrap_or(""));
+    let result = match session.client.batch_execute(&with_check) {
+        // Servers on platforms without the kernel support refuse any value but 0.
+        Err(e) if check.is_some() && e.code().map(|c| c.code()) == Some("22023") => {
+            log::warn!("[{}] the server cannot detect vanished clients ({}); a killed runner holds its locks until lock_timeout", target.name, describe_pg(&e));
+            session.client.batch_execute(&settings)
+        }
+        other => other,
+    };
+    result.map_err(|e| Error::failed(format!("target {}: {}", target.name, describe_pg(&e))))?;
     Ok(session)
 }
 

@@ -115,7 +115,7 @@ pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<(
         t.schema,
         &s.database,
         &t.name,
-        profile.lock_timeout,
+        profile,
         &before,
         &gate,
         opts.with_test_data,

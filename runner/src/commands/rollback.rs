@@ -17,7 +17,6 @@ use crate::lock;
 use crate::plan;
 use crate::profile::{Profile, Target};
 use crate::session::{self, Missing, Session};
-use crate::sqlsplit;
 
 use super::snapshot::VersionCatalogs;
 
@@ -68,21 +67,12 @@ fn check_reached(client: &mut Client, def: &SchemaDef, to: i32) -> Result<Vec<St
     Ok(problems)
 }
 
-fn run_down(client: &mut Client, table: &str, a: &AppliedRow, d: &DownScript) -> Result<()> {
+/// One down script and the removal of its history row, with the same
+/// attempts (and lock retries) as a migration.
+fn run_down(client: &mut Client, label: &str, lock_retries: u32, table: &str, a: &AppliedRow, d: &DownScript) -> Result<()> {
     let file = format!("down/V{}__{}.down.sql", d.version, d.name);
     let delete = format!("DELETE FROM {} WHERE version = {}", history::quote_ident(table), a.version);
-    if crate::executor::is_no_transaction(d.sql) {
-        for stmt in sqlsplit::split(d.sql) {
-            client
-                .batch_execute(stmt.text)
-                .map_err(|e| Error::failed(format!("{file} line {}: {}", stmt.line, describe_pg(&e))))?;
-        }
-        return client.batch_execute(&delete).map_err(|e| Error::failed(format!("{file}: {}", describe_pg(&e))));
-    }
-    client.batch_execute(&format!("BEGIN;\n{}\n;\n{delete};\nCOMMIT;", d.sql)).map_err(|e| {
-        let _ = client.batch_execute("ROLLBACK");
-        Error::failed(format!("{file}: {} (this step was rolled back)", describe_pg(&e)))
-    })
+    crate::executor::run_change(client, label, lock_retries, &file, d.sql, &delete)
 }
 
 /// Check that pg_dump exists and is not older than the server (exit 2 otherwise).
@@ -187,7 +177,7 @@ fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> 
         }
         for (a, d) in &undo.steps {
             let step = Instant::now();
-            run_down(&mut s.client, &table, a, d).map_err(|e| e.context(format!("{}: undoing {}", t.name, a.label())))?;
+            run_down(&mut s.client, &t.name, profile.lock_retries, &table, a, d).map_err(|e| e.context(format!("{}: undoing {}", t.name, a.label())))?;
             log::info!("[{}] undid {} in {}", t.name, a.label(), crate::duration::human(step.elapsed()));
         }
         if undo.to == 0 && history::exists(&mut s.client, &table).map_err(|e| e.context(&t.name))? {
