@@ -389,3 +389,34 @@ pub fn migrate_locked(
     lock::release(client, key);
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_with_jitter_and_stops_at_thirty() {
+        assert_eq!(backoff(1, 0.5), Duration::from_secs(1));
+        assert_eq!(backoff(2, 0.5), Duration::from_secs(2));
+        assert_eq!(backoff(3, 0.0), Duration::from_secs(2));
+        assert_eq!(backoff(3, 0.999), Duration::from_secs(4).mul_f64(1.499));
+        assert_eq!(backoff(6, 0.5), Duration::from_secs(30));
+        assert_eq!(backoff(40, 0.999), Duration::from_secs(30));
+        assert_eq!(backoff(40, 0.0), Duration::from_secs(15));
+    }
+
+    #[test]
+    fn finds_the_indexes_a_file_builds_concurrently() {
+        let sql = "-- no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS a;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x);\n\
+                   create unique index concurrently \"B\" on t (y);\nCREATE INDEX CONCURRENTLY ON t (z);\nCREATE INDEX c ON t (w);";
+        assert_eq!(concurrent_indexes(sql), ["a", "\"B\""]);
+    }
+
+    #[test]
+    fn a_table_is_mentioned_only_as_a_whole_name() {
+        assert!(mentions("alter table projects add x int", "projects"));
+        assert!(mentions("update \"projects\" set x = 1", "projects"));
+        assert!(!mentions("alter table project_members add x int", "projects"));
+        assert!(!mentions("alter table old_projects add x int", "projects"));
+    }
+}

@@ -13,8 +13,9 @@ pub enum Problem {
     Divergent { file: String, applied: AppliedRow, embedded_checksum: u64 },
     /// Applied in the database, absent from this binary.
     NotEmbedded { applied: AppliedRow },
-    /// A new file whose version is below the newest applied one.
-    OutOfOrder { file: String, newest_applied: i32 },
+    /// Embedded, below the newest applied version, but not in the history:
+    /// its row was lost (versions are contiguous, so it is not a new file).
+    Unrecorded { migration: String, newest_applied: i32 },
 }
 
 impl Problem {
@@ -38,8 +39,10 @@ impl Problem {
                 "{} is applied in the database but not in this build (deleted, or the database is newer than this runner); deploy the runner that applied it",
                 applied.label()
             ),
-            Problem::OutOfOrder { file, newest_applied } => format!(
-                "{file} has a version below the newest applied one (V{newest_applied}); give it a version above {newest_applied}"
+            Problem::Unrecorded { migration, newest_applied } => format!(
+                "{migration} is missing from the history while later versions are recorded (up to V{newest_applied}): its row was deleted or lost. \
+                 `runner adopt` records it after checking that the database has the objects of the versions up to V{newest_applied} \
+                 (and refuses, listing the differences, when it does not); do not renumber or edit the migration"
             ),
         }
     }
@@ -48,7 +51,7 @@ impl Problem {
         match self {
             Problem::Divergent { .. } => "divergent",
             Problem::NotEmbedded { .. } => "missing",
-            Problem::OutOfOrder { .. } => "out_of_order",
+            Problem::Unrecorded { .. } => "unrecorded",
         }
     }
 }
@@ -102,7 +105,7 @@ pub fn plan(def: &SchemaDef, applied: Vec<AppliedRow>) -> Plan {
         let versioned = m.prefix().to_string() == "V";
         match newest {
             Some(n) if versioned && m.version() < n => {
-                problems.push(Problem::OutOfOrder { file: file_of(def, &m), newest_applied: n })
+                problems.push(Problem::Unrecorded { migration: m.to_string(), newest_applied: n })
             }
             _ => pending.push(m),
         }

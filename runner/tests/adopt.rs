@@ -23,7 +23,7 @@ fn built_without_history(db: &TestDb, def: &'static SchemaDef, v: i32) {
     c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
     for m in def.sorted_migrations().into_iter().filter(|m| m.version() <= v) {
         let step = Plan { applied: vec![], pending: vec![m], problems: vec![] };
-        runner::executor::apply(&mut c, def, def.name, &step).unwrap();
+        runner::executor::apply(&mut c, def, def.name, &step, 0).unwrap();
     }
     c.batch_execute(&format!("DROP TABLE {}", def.history_table())).unwrap();
 }
@@ -284,4 +284,75 @@ fn morse_built_by_init_database_sh() {
         c.batch_execute("DELETE FROM workouts WHERE audio_file_id IS NOT NULL").unwrap();
         assert_eq!(count(&mut c, "SELECT count(*) FROM user_progress"), 0);
     }
+}
+
+/// A managed MORSE database whose history lost rows by hand.
+fn morse_with_rows_deleted(tag: &str, versions: &str) -> (TestDb, Profiles) {
+    let db = TestDb::new(tag);
+    let p = Profiles::new();
+    p.write("p", &one_target("morse", &db.url, "production: true"));
+    p.run("p", &["migrate"]).expect(0);
+    db.client().batch_execute(&format!("DELETE FROM morse_schema_history WHERE version IN ({versions})")).unwrap();
+    (db, p)
+}
+
+#[test]
+fn a_lost_history_row_is_named_by_status_and_verify_and_adopt_records_it() {
+    let (db, p) = morse_with_rows_deleted("adopt_lost_row", "2");
+    for args in [&["status"][..], &["verify"], &["migrate"]] {
+        let run = p.run("p", args);
+        run.expect(1);
+        let out = run.all();
+        assert!(out.contains("V2__indexes is missing from the history") && out.contains("runner adopt"), "{args:?}: {out}");
+        assert!(!out.contains("give it a version") && out.contains("do not renumber"), "{args:?}: {out}");
+    }
+    let json = p.run("p", &["status", "--format", "json"]);
+    assert!(json.stdout.contains("\"kind\": \"unrecorded\""), "{}", json.stdout);
+
+    let run = p.run("p", &["adopt"]);
+    run.expect(0);
+    assert!(run.all().contains("history repaired: recorded V2__indexes (the database matches version 4)"), "{}", run.all());
+    let mut c = db.client();
+    assert_eq!(history(&mut c, def("morse")), ["1 core_tables", "2 indexes", "3 functions_triggers_views", "4 device_suffix_index"]);
+    let note: String = c.query_one("SELECT obj_description('morse_schema_history'::regclass, 'pg_class')", &[]).unwrap().get(0);
+    assert!(note.contains("history repair") && note.contains("V2__indexes"), "{note}");
+    p.run("p", &["status"]).expect(0);
+    p.run("p", &["verify", "--strict"]).expect(0);
+    let again = p.run("p", &["adopt"]);
+    again.expect(0);
+    assert!(again.all().contains("already managed"), "{}", again.all());
+}
+
+#[test]
+fn a_lost_newest_row_is_recorded_when_its_objects_are_there() {
+    let (db, p) = morse_with_rows_deleted("adopt_lost_newest", "4");
+    // Only pending, not a problem: migrate would build V4's index again.
+    p.run("p", &["status"]).expect(0);
+    let run = p.run("p", &["adopt"]);
+    run.expect(0);
+    assert!(run.all().contains("recorded V4__device_suffix_index (the database matches version 4)"), "{}", run.all());
+    assert_eq!(history(&mut db.client(), def("morse")).len(), 4);
+    let migrate = p.run("p", &["migrate"]);
+    migrate.expect(0);
+    assert!(migrate.all().contains("applied 0, already current 4"), "{}", migrate.all());
+}
+
+#[test]
+fn a_lost_row_whose_objects_are_gone_is_refused_with_the_differences() {
+    let (db, p) = morse_with_rows_deleted("adopt_lost_objects", "2");
+    let mut c = db.client();
+    c.batch_execute("DROP INDEX idx_workouts_date").unwrap();
+    let before = (catalog(&mut c), history(&mut c, def("morse")));
+    let run = p.run("p", &["adopt"]);
+    run.expect(1);
+    let out = run.all();
+    assert!(out.contains("V2__indexes missing from the history") && out.contains("nothing was recorded"), "{out}");
+    assert!(out.contains("index idx_workouts_date is missing"), "{out}");
+    assert!(out.contains("--baseline"), "{out}");
+    assert_eq!((catalog(&mut c), history(&mut c, def("morse"))), before);
+    // The operator checked (and will rebuild the index with a new migration).
+    let run = p.run("p", &["adopt", "--baseline", "4"]);
+    run.expect(0);
+    assert!(run.all().contains("recorded V2__indexes (as given by --baseline)"), "{}", run.all());
+    assert_eq!(history(&mut c, def("morse")).len(), 4);
 }

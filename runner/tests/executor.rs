@@ -38,6 +38,7 @@ fn profile() -> Profile {
         description: None,
         production: false,
         lock_timeout: Duration::from_secs(30),
+        lock_retries: 0,
         statement_timeout: None,
         connect_timeout: Duration::from_secs(10),
         targets: vec![],

@@ -18,7 +18,7 @@ fn climb(db: &TestDb, def: &'static schema_def::SchemaDef) -> Vec<Vec<String>> {
     c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
     for m in def.sorted_migrations() {
         let step = Plan { applied: vec![], pending: vec![m], problems: vec![] };
-        runner::executor::apply(&mut c, def, def.name, &step).unwrap();
+        runner::executor::apply(&mut c, def, def.name, &step, 0).unwrap();
         seen.push(catalog(&mut c));
     }
     seen
@@ -133,7 +133,7 @@ fn debris_left_by_a_down_script_is_named() {
     let t = runner::profile::Target { name: "leaky".into(), schema: def, url: runner::db::DbUrl::parse(&db.url).unwrap(), create_database: false };
     let prof = runner::profile::Profile {
         name: "t".into(), path: "t.yaml".into(), description: None, production: false,
-        lock_timeout: std::time::Duration::from_secs(10), statement_timeout: None,
+        lock_timeout: std::time::Duration::from_secs(10), lock_retries: 0, statement_timeout: None,
         connect_timeout: std::time::Duration::from_secs(10), targets: vec![], etl: None,
     };
     let opts = runner::commands::rollback::Options { confirm: true, to: None, save_backup: None };

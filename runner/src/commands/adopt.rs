@@ -9,6 +9,10 @@
 //! The migrations after that version bring such a database to our schema.
 //! When nothing applies, nothing changes and the differences against the
 //! closest version are listed.
+//!
+//! On a database the runner manages already, `adopt` repairs a history that
+//! lost rows: the missing versions are recorded when the database matches
+//! the catalog of a version at or above them.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +61,8 @@ pub enum Outcome {
     /// None of the schema's objects exist: `migrate` builds it from scratch.
     Empty,
     Adopted(Adopted),
+    /// A managed database's history had lost rows; these were recorded.
+    Repaired { versions: Vec<String>, reason: Reason, matched: i32 },
 }
 
 /// Differences between the live objects and version `v`: missing or changed
@@ -130,11 +136,7 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         .map(|v| (*v, differences(&catalogs, &live, *v)))
         .min_by_key(|(v, d)| (d.len(), -v))
         .unwrap_or((0, Vec::new()));
-    const SHOWN: usize = 25;
-    let mut list = diffs.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
-    if diffs.len() > SHOWN {
-        list.push_str(&format!("; and {} more", diffs.len() - SHOWN));
-    }
+    let list = shorten(&diffs);
     Err(Error::problems(format!(
         "the database matches none of {}'s versions and no old tool's bookkeeping was recognised; nothing was changed. \
          Closest is version {v}, with {} differences: {list}. Fix the database, or record a version you checked with --baseline VERSION",
@@ -235,6 +237,78 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
     tx.commit().map_err(|e| Error::failed(format!("committing the adoption failed: {}", describe_pg(&e))))
 }
 
+/// A managed database whose history lost rows (deleted by hand): record the
+/// missing versions up to the first version, from the newest recorded one
+/// on, whose catalog the database matches exactly (the newest rows may be
+/// the lost ones), or up to `--baseline` when the operator checked (never
+/// above the newest recorded version: that would skip pending migrations).
+/// Otherwise nothing is recorded and the differences are listed.
+fn repair(client: &mut Client, def: &SchemaDef, applied: &[history::AppliedRow], opts: &Options) -> Result<Outcome> {
+    let newest_recorded = applied.iter().map(|a| a.version).max().unwrap_or(0);
+    let unrecorded: Vec<refinery::Migration> =
+        def.sorted_migrations().into_iter().filter(|m| !applied.iter().any(|a| a.version == m.version())).collect();
+    let (upto, reason) = match opts.baseline {
+        // Checked by the caller: a known version, at most the newest recorded.
+        Some(v) => (v, Reason::Baseline),
+        None => {
+            let gaps: Vec<String> = unrecorded.iter().filter(|m| m.version() < newest_recorded).map(|m| m.to_string()).collect();
+            let catalogs = VersionCatalogs::of(def)?;
+            let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
+            let reached = catalogs.versions.keys().copied().find(|v| *v >= newest_recorded && differences(&catalogs, &live, *v).is_empty());
+            match reached {
+                Some(v) => (v, Reason::Catalog),
+                None if gaps.is_empty() => return Ok(Outcome::AlreadyManaged { newest: newest_recorded }),
+                None => {
+                    let diffs = differences(&catalogs, &live, newest_recorded);
+                    return Err(Error::problems(format!(
+                        "{} missing from the history, but the database does not match version {newest_recorded} (the newest recorded), \
+                         so it cannot be shown that they were applied; nothing was recorded. {} differences: {}. \
+                         Fix the database, or record versions you checked with --baseline VERSION",
+                        gaps.join(", "),
+                        diffs.len(),
+                        shorten(&diffs)
+                    )));
+                }
+            }
+        }
+    };
+    let missing: Vec<&refinery::Migration> = unrecorded.iter().filter(|m| m.version() <= upto).collect();
+    if missing.is_empty() {
+        return Ok(Outcome::AlreadyManaged { newest: newest_recorded });
+    }
+    let table = def.history_table();
+    let names: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
+    let how = match reason {
+        Reason::Baseline => "--baseline".to_string(),
+        _ => format!("the database matched version {upto}"),
+    };
+    let note: Option<String> = client
+        .query_one("SELECT obj_description(to_regclass($1), 'pg_class')", &[&quote_ident(&table)])
+        .map_err(|e| Error::failed(describe_pg(&e)))?
+        .get(0);
+    let note = format!("{}Recorded by `runner adopt` (history repair: {how}): {}.", note.map(|n| format!("{n} ")).unwrap_or_default(), names.join(", "));
+    let mut sql = String::from("BEGIN;\n");
+    for m in &missing {
+        sql.push_str(&history::insert_sql(&table, m));
+        sql.push_str(";\n");
+    }
+    sql.push_str(&format!("COMMENT ON TABLE {} IS {};\nCOMMIT;", quote_ident(&table), quote_literal(&note)));
+    client.batch_execute(&sql).map_err(|e| {
+        let _ = client.batch_execute("ROLLBACK");
+        Error::failed(format!("recording the missing versions failed: {} (nothing was recorded)", describe_pg(&e)))
+    })?;
+    Ok(Outcome::Repaired { versions: names, reason, matched: upto })
+}
+
+fn shorten(diffs: &[String]) -> String {
+    const SHOWN: usize = 25;
+    let mut list = diffs.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if diffs.len() > SHOWN {
+        list.push_str(&format!("; and {} more", diffs.len() - SHOWN));
+    }
+    list
+}
+
 /// Adopt one target: under the migration lock, decide and record.
 pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Missing) -> Result<Outcome> {
     let newest = (t.schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
@@ -253,11 +327,11 @@ pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Miss
             // run: a baseline the history already covers is fine.
             if let Some(v) = opts.baseline.filter(|v| *v > last.version) {
                 return Err(Error::usage(format!(
-                    "{}: --baseline {v} disagrees with the history, which records versions up to V{}; nothing was changed: drop --baseline (it is for a database without history)",
+                    "{}: --baseline {v} disagrees with the history, which records versions up to V{}; nothing was changed: drop --baseline (it is for a database without history, or for versions missing below the newest recorded one)",
                     t.name, last.version
                 )));
             }
-            return Ok(Outcome::AlreadyManaged { newest: last.version });
+            return repair(&mut s.client, t.schema, &applied, opts).map_err(|e| e.context(&t.name));
         }
         let outcome = decide(&mut s.client, t.schema, opts).map_err(|e| e.context(&t.name))?;
         if let Outcome::Adopted(a) = &outcome {
@@ -274,6 +348,13 @@ pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Miss
     let newest = (t.schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
     match &outcome {
         Outcome::AlreadyManaged { newest: v } => log::info!("[{}] already managed by the runner (history up to V{v}); nothing to adopt", t.name),
+        Outcome::Repaired { versions, reason, matched } => {
+            let how = match reason {
+                Reason::Baseline => "as given by --baseline".to_string(),
+                _ => format!("the database matches version {matched}"),
+            };
+            log::info!("[{}] history repaired: recorded {} ({how})", t.name, versions.join(", "));
+        }
         Outcome::Empty => log::info!("[{}] none of {}'s objects exist; nothing to adopt, migrate builds it", t.name, t.schema.name),
         Outcome::Adopted(a) => {
             let how = match &a.reason {
