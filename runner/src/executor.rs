@@ -212,16 +212,20 @@ fn locate_failure(client: &mut Client, sql: &str) -> Option<usize> {
 
 /// A `-- no-transaction` file, statement by statement, then `record`.
 fn run_statements(client: &mut Client, file: &str, sql: &str, record: &str) -> Result<(), Failure> {
-    for stmt in sqlsplit::split(sql) {
+    for (i, stmt) in sqlsplit::split(sql).into_iter().enumerate() {
         if let Err(e) = client.batch_execute(stmt.text) {
             let mut f = Failure::new(file, Some(stmt.line), &e);
             if waited(&e) {
                 f.blocker = blocker(client, sql, "");
             }
+            let earlier = if i == 0 { String::new() } else { format!(", so the statements before line {} took effect", stmt.line) };
+            let invalid = if concurrent_indexes(sql).is_empty() {
+                ""
+            } else {
+                " (after dropping an INVALID index its CREATE INDEX CONCURRENTLY left)"
+            };
             f.note = Some(format!(
-                "this file runs outside a transaction, so statements before line {} took effect; the next run starts it again from the top \
-                 (dropping first an INVALID index its CREATE INDEX CONCURRENTLY left), so each statement must be re-runnable",
-                stmt.line
+                "this file runs outside a transaction{earlier}; the next run starts it again from the top{invalid}, so each statement must be re-runnable"
             ));
             return Err(f);
         }

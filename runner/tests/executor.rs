@@ -47,8 +47,12 @@ fn profile() -> Profile {
 }
 
 fn migrate(db: &TestDb, def: &'static SchemaDef) -> runner::error::Result<()> {
+    migrate_with(db, def, &profile())
+}
+
+fn migrate_with(db: &TestDb, def: &'static SchemaDef, profile: &Profile) -> runner::error::Result<()> {
     let t = Target { name: "t".into(), schema: def, url: runner::db::DbUrl::parse(&db.url).unwrap(), create_database: false };
-    migrate::migrate_target(&profile(), &t, &Options::default())
+    migrate::migrate_target(profile, &t, &Options::default())
 }
 
 fn broken() -> Vec<Migration> {
@@ -156,4 +160,98 @@ fn concurrent_runners_execute_each_migration_once() {
     let mut c = db.client();
     assert_eq!(count(&mut c, "SELECT count(*) FROM runs"), 2, "a data migration ran twice");
     assert_eq!(count(&mut c, "SELECT count(*) FROM once_schema_history"), 3);
+}
+
+/// V2 counts its executions in a sequence (which no rollback undoes), then
+/// needs an ACCESS EXCLUSIVE lock on `t`.
+fn counted_alter() -> Vec<Migration> {
+    vec![
+        m("V1__table", "CREATE TABLE t (id int); CREATE SEQUENCE executions;"),
+        m("V2__alter", "SELECT nextval('executions');\nALTER TABLE t ADD COLUMN x int;"),
+    ]
+}
+
+/// A session of the application holding a lock on `t` in an open transaction.
+fn holder(db: &TestDb) -> (postgres::Client, i32) {
+    let mut c = connect(&format!("{}?application_name=app-holder", db.url));
+    c.batch_execute("BEGIN; SELECT count(*) FROM t").unwrap();
+    let pid = c.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    (c, pid)
+}
+
+fn executions(db: &TestDb) -> i64 {
+    count(&mut db.client(), "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM executions")
+}
+
+#[test]
+fn a_lock_timeout_costs_one_wait_per_attempt_names_the_blocker_and_gives_up_after_the_retries() {
+    let db = TestDb::new("ex_lock_ladder");
+    let def = schema("ladder", counted_alter);
+    let mut p = profile();
+    p.lock_timeout = Duration::from_millis(200);
+    let first = Profile { lock_retries: 0, ..p.clone() };
+    // V1 only: the holder needs the table.
+    let v1: &'static SchemaDef = schema("ladder", || counted_alter().into_iter().take(1).collect());
+    migrate_with(&db, v1, &first).unwrap();
+    let (_holder, pid) = holder(&db);
+
+    let e = migrate_with(&db, def, &first).unwrap_err();
+    assert_eq!(e.kind, Kind::Failed);
+    let msg = e.message();
+    assert!(msg.contains("V2__alter.sql: ERROR: canceling statement due to lock timeout"), "{msg}");
+    assert!(msg.contains(&format!("blocked by pid {pid} (app-holder, idle in transaction, transaction open")), "{msg}");
+    assert!(msg.contains("holding AccessShareLock on t)"), "{msg}");
+    assert!(msg.contains("gave up after 1 attempt(s)") && msg.contains("set lock_retries"), "{msg}");
+    // The failed attempt was not replayed to find a line (a second wait).
+    assert_eq!(executions(&db), 1);
+
+    let e = migrate_with(&db, def, &Profile { lock_retries: 2, ..p }).unwrap_err();
+    assert!(e.message().contains("gave up after 3 attempt(s)") && e.message().contains("raise lock_retries"), "{e}");
+    assert_eq!(executions(&db), 4);
+    let mut c = db.client();
+    assert_eq!(rows(&mut c, "SELECT version::text FROM ladder_schema_history"), ["1"]);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'x'"), 0);
+}
+
+#[test]
+fn a_retry_after_the_blocker_ends_applies_the_migration() {
+    let db = TestDb::new("ex_lock_retry");
+    let mut p = profile();
+    p.lock_timeout = Duration::from_millis(300);
+    p.lock_retries = 5;
+    migrate_with(&db, schema("retry", || counted_alter().into_iter().take(1).collect()), &p).unwrap();
+    let (mut holder, _) = holder(&db);
+    let url = db.url.clone();
+    let runner = std::thread::spawn(move || {
+        let t = Target { name: "t".into(), schema: schema("retry", counted_alter), url: runner::db::DbUrl::parse(&url).unwrap(), create_database: false };
+        migrate::migrate_target(&p, &t, &Options::default())
+    });
+    // The application's transaction ends once the runner has tried twice.
+    while executions(&db) < 2 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    holder.batch_execute("COMMIT").unwrap();
+    runner.join().unwrap().unwrap();
+    assert!(executions(&db) >= 2);
+    let mut c = db.client();
+    assert_eq!(rows(&mut c, "SELECT version::text FROM retry_schema_history ORDER BY 1"), ["1", "2"]);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'x'"), 1);
+}
+
+fn rebuilt_index() -> Vec<Migration> {
+    vec![m("V1__index", "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);")]
+}
+
+#[test]
+fn an_invalid_index_left_by_an_interrupted_concurrent_build_is_dropped_before_the_file_runs_again() {
+    let db = TestDb::new("ex_invalid_index");
+    let mut c = db.client();
+    // What an interrupted run of V1 leaves: the index exists, INVALID.
+    c.batch_execute("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (1);").unwrap();
+    assert!(c.batch_execute("CREATE UNIQUE INDEX CONCURRENTLY t_x ON t (x)").is_err());
+    let valid = |c: &mut postgres::Client| rows(c, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_x'::regclass");
+    assert_eq!(valid(&mut c), ["false"]);
+    migrate(&db, schema("invalid", rebuilt_index)).unwrap();
+    assert_eq!(valid(&mut c), ["true"]);
+    assert_eq!(rows(&mut c, "SELECT pg_get_indexdef('t_x'::regclass)"), ["CREATE INDEX t_x ON public.t USING btree (x)"]);
 }

@@ -141,3 +141,24 @@ fn debris_left_by_a_down_script_is_named() {
     assert_eq!(e.exit_code(), 1);
     assert!(e.message().contains("table b was left behind"), "{e}");
 }
+
+#[test]
+fn a_down_script_blocked_by_the_application_waits_one_lock_timeout_and_names_the_session() {
+    let db = TestDb::new("rb_blocked");
+    let p = Profiles::new();
+    p.write("p", &one_target("morse", &db.url, "lock_timeout: 300ms"));
+    p.run("p", &["migrate"]).expect(0);
+    let mut app = connect(&format!("{}?application_name=app-holder", db.url));
+    app.batch_execute("BEGIN; SELECT count(*) FROM users").unwrap();
+    let pid: i32 = app.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    let run = p.run("p", &["rollback", "--confirm", "--to", "2"]);
+    run.expect(4);
+    let out = run.all();
+    assert!(out.contains("down/V4__device_suffix_index.down.sql line 3: ERROR: canceling statement due to lock timeout"), "{out}");
+    assert!(out.contains(&format!("blocked by pid {pid} (app-holder, idle in transaction")), "{out}");
+    assert!(out.contains("set lock_retries"), "{out}");
+    app.batch_execute("COMMIT").unwrap();
+    assert_eq!(rows(&mut db.client(), "SELECT max(version)::text FROM morse_schema_history"), ["4"]);
+    p.run("p", &["rollback", "--confirm", "--to", "2"]).expect(0);
+    assert_eq!(rows(&mut db.client(), "SELECT max(version)::text FROM morse_schema_history"), ["2"]);
+}
