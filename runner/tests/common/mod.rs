@@ -64,6 +64,12 @@ impl Drop for TestDb {
     }
 }
 
+/// The runner binary under test: this build's, or `RUNNER_TEST_BIN` (another
+/// build, e.g. an older one measured by `scripts/faults --runner PATH`).
+pub fn runner_bin() -> PathBuf {
+    std::env::var_os("RUNNER_TEST_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_runner")))
+}
+
 /// A directory of profiles for one test, removed at the end.
 pub struct Profiles {
     pub dir: PathBuf,
@@ -92,7 +98,7 @@ impl Profiles {
     }
 
     pub fn command(&self, profile: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_runner"));
+        let mut cmd = Command::new(runner_bin());
         cmd.arg("--profiles-dir").arg(&self.dir).arg("--profile").arg(profile).args(args);
         cmd.env_remove("RUST_LOG").env_remove("DATABASE_URL").env_remove("RUNNER_PROFILE").env_remove("RUNNER_PROFILES_DIR");
         // No .env from the developer's checkout.
