@@ -409,12 +409,8 @@ fn stall_never_granted(p: &Profiles, db: &TestDb, timeout: Duration) -> Measured
 
 fn stall_released_with_retries(p: &Profiles, db: &TestDb) -> Measured {
     let retries = knows_lock_retries(p, &db.url);
-    let (timeout, extra) = if retries {
-        (Duration::from_millis(500), "lock_timeout: 500ms\nlock_retries: 10")
-    } else {
-        // Before lock_retries, only a lock_timeout longer than the blocker got through.
-        (Duration::from_secs(5), "lock_timeout: 5s")
-    };
+    // Before lock_retries, only a lock_timeout longer than the blocker got through.
+    let extra = if retries { "lock_timeout: 500ms\nlock_retries: 10" } else { "lock_timeout: 5s" };
     p.write("p", &profile_yaml("socrates-specs", &db.url, extra));
     let mut holder = lock_holder(&db.url);
     let traffic = Traffic::start(&db.url);
