@@ -60,7 +60,8 @@ pub fn open(target: &Target, timeouts: Timeouts, missing: Missing, application: 
     // PostgreSQL 14+: a session whose client vanished (a runner killed while
     // it waits for a lock) ends within a second instead of keeping its place
     // in the lock queue, ahead of the application, until lock_timeout.
-    let check = (row.get::<_, i32>(2) >= 140_000).then_some("SET client_connection_check_interval = '1s';");
+    let version_num: i32 = db::column(&row, 2, "server_version_num")?;
+    let check = (version_num >= 140_000).then_some("SET client_connection_check_interval = '1s';");
     let with_check = format!("{settings}{}", check.unwrap_or(""));
     let result = match session.client.batch_execute(&with_check) {
         // Servers on platforms without the kernel support refuse any value but 0.
