@@ -517,7 +517,7 @@ fn applied_once(runs: &[Run]) -> Result<(), String> {
 
 fn concurrent_rows(table: &mut Table) {
     let situations: [(&str, fn() -> Result<String, String>); 4] = [
-        ("16 runners at once: fresh database", || {
+        ("16 runners at once (one round): fresh database", || {
             let db = TestDb::new("fault_16_fresh");
             let p = Profiles::new();
             p.write("p", &profile_yaml("morse", &db.url, ""));
@@ -527,7 +527,7 @@ fn concurrent_rows(table: &mut Table) {
             converges(&p, &db, "morse")?;
             Ok("all exit 0; each migration applied by exactly one".into())
         }),
-        ("16 runners at once: nothing to do", || {
+        ("16 runners at once (one round): nothing to do", || {
             let db = TestDb::new("fault_16_noop");
             let p = Profiles::new();
             p.write("p", &profile_yaml("morse", &db.url, ""));
@@ -541,7 +541,7 @@ fn concurrent_rows(table: &mut Table) {
             converges(&p, &db, "morse")?;
             Ok("all exit 0, none applied anything".into())
         }),
-        ("16 runners at once: with test data", || {
+        ("16 runners at once (one round): with test data", || {
             let db = TestDb::new("fault_16_data");
             let p = Profiles::new();
             p.write("p", &profile_yaml("morse", &db.url, ""));
@@ -555,7 +555,7 @@ fn concurrent_rows(table: &mut Table) {
             converges(&p, &db, "morse")?;
             Ok("all exit 0; the rows equal one application's".into())
         }),
-        ("16 runners at once: missing database (create_database)", || {
+        ("16 runners at once (one round): missing database (create_database)", || {
             let db = TestDb::unborn("fault_16_missing");
             let p = Profiles::new();
             p.write("p", &format!("targets:\n  - name: morse\n    schema: morse\n    url: \"{}\"\n    create_database: true\n", db.url));
