@@ -94,6 +94,14 @@ fn profile_yaml(schema: &str, url: &str, extra: &str) -> String {
     one_target(schema, url, extra)
 }
 
+/// A new database and a profile with one target of `schema` on it.
+fn fresh(schema: &str, tag: &str) -> (TestDb, Profiles) {
+    let db = TestDb::new(tag);
+    let p = Profiles::new();
+    p.write("p", &profile_yaml(schema, &db.url, ""));
+    (db, p)
+}
+
 fn spawn(p: &Profiles, args: &[&str], output: bool) -> Child {
     let mut cmd = p.command("p", args, &[]);
     if output {
@@ -167,9 +175,7 @@ fn converges(p: &Profiles, db: &TestDb, schema: &str) -> Result<(), String> {
 
 /// How long a fresh `migrate` of `schema` takes with this binary.
 fn calibrate(schema: &str) -> Duration {
-    let db = TestDb::new("fault_cal");
-    let p = Profiles::new();
-    p.write("p", &profile_yaml(schema, &db.url, ""));
+    let (_db, p) = fresh(schema, "fault_cal");
     let start = Instant::now();
     p.run("p", &["migrate"]).expect(0);
     start.elapsed()
@@ -177,9 +183,7 @@ fn calibrate(schema: &str) -> Duration {
 
 /// How long the runner's session lives during a fresh `migrate` of `schema`.
 fn calibrate_session(schema: &str) -> Duration {
-    let db = TestDb::new("fault_cal");
-    let p = Profiles::new();
-    p.write("p", &profile_yaml(schema, &db.url, ""));
+    let (db, p) = fresh(schema, "fault_cal");
     let mut child = spawn(&p, &["migrate"], false);
     let mut c = db.client();
     let start = Instant::now();
@@ -207,9 +211,7 @@ fn kill_trials(table: &mut Table, schema: &str, trials: usize) {
     let mut results = Vec::new();
     let mut at_kill = Vec::new();
     for _ in 0..trials {
-        let db = TestDb::new("fault_kill");
-        let p = Profiles::new();
-        p.write("p", &profile_yaml(schema, &db.url, ""));
+        let (db, p) = fresh(schema, "fault_kill");
         let mut child = spawn(&p, &["migrate"], false);
         std::thread::sleep(random_within(window));
         child.kill().unwrap();
@@ -229,9 +231,7 @@ fn kill_in_cic_trials(table: &mut Table, trials: usize) {
     let mut results = Vec::new();
     let (mut stopped, mut invalid_left) = (0, 0);
     for _ in 0..trials {
-        let db = TestDb::new("fault_cic");
-        let p = Profiles::new();
-        p.write("p", &profile_yaml("morse", &db.url, ""));
+        let (db, p) = fresh("morse", "fault_cic");
         let result = (|| -> Result<(bool, bool), String> {
             for args in [&["migrate"][..], &["rollback", "--confirm", "--to", "3"]] {
                 let run = p.run("p", args);
@@ -277,9 +277,7 @@ fn terminate_trials(table: &mut Table, schema: &str, trials: usize) {
     let mut results = Vec::new();
     let mut codes = Vec::new();
     for _ in 0..trials {
-        let db = TestDb::new("fault_term");
-        let p = Profiles::new();
-        p.write("p", &profile_yaml(schema, &db.url, ""));
+        let (db, p) = fresh(schema, "fault_term");
         let child = spawn(&p, &["migrate"], true);
         let mut c = db.client();
         wait_until(Duration::from_secs(10), || runner_sessions(&mut c) > 0);
@@ -478,9 +476,7 @@ fn stall_rows(table: &mut Table, m: &Mode) {
         ("stall: lock released after 3 s (lock_timeout 500 ms, lock_retries 10)".into(), Vec::new()),
     ];
     for round in 0..m.stall_rounds {
-        let db = TestDb::new("fault_stall");
-        let p = Profiles::new();
-        p.write("p", &profile_yaml("socrates-specs", &db.url, ""));
+        let (db, p) = fresh("socrates-specs", "fault_stall");
         if let Err(e) = specs_at_v11(&p) {
             table.failures.push(format!("stall round {}: {e}", round + 1));
             continue;
@@ -518,9 +514,7 @@ fn applied_once(runs: &[Run]) -> Result<(), String> {
 fn concurrent_rows(table: &mut Table) {
     let situations: [(&str, fn() -> Result<String, String>); 4] = [
         ("16 runners at once (one round): fresh database", || {
-            let db = TestDb::new("fault_16_fresh");
-            let p = Profiles::new();
-            p.write("p", &profile_yaml("morse", &db.url, ""));
+            let (db, p) = fresh("morse", "fault_16_fresh");
             let runs = sixteen(&p, &["migrate"]);
             all_zero(&runs)?;
             applied_once(&runs)?;
@@ -528,9 +522,7 @@ fn concurrent_rows(table: &mut Table) {
             Ok("all exit 0; each migration applied by exactly one".into())
         }),
         ("16 runners at once (one round): nothing to do", || {
-            let db = TestDb::new("fault_16_noop");
-            let p = Profiles::new();
-            p.write("p", &profile_yaml("morse", &db.url, ""));
+            let (db, p) = fresh("morse", "fault_16_noop");
             p.run("p", &["migrate"]).expect(0);
             let runs = sixteen(&p, &["migrate"]);
             all_zero(&runs)?;
@@ -542,9 +534,7 @@ fn concurrent_rows(table: &mut Table) {
             Ok("all exit 0, none applied anything".into())
         }),
         ("16 runners at once (one round): with test data", || {
-            let db = TestDb::new("fault_16_data");
-            let p = Profiles::new();
-            p.write("p", &profile_yaml("morse", &db.url, ""));
+            let (db, p) = fresh("morse", "fault_16_data");
             p.run("p", &["migrate", "--with-test-data"]).expect(0);
             let once = data_fingerprint(&mut db.client());
             let runs = sixteen(&p, &["migrate", "--with-test-data"]);
