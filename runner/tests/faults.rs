@@ -36,7 +36,7 @@ fn mode() -> Mode {
     if std::env::var("RUNNER_FAULTS").as_deref() == Ok("full") {
         Mode { full: true, kills: 16, kills_in_cic: 8, terminations: 12, stall_rounds: 3, never_granted_timeout: Duration::from_secs(2) }
     } else {
-        Mode { full: false, kills: 2, kills_in_cic: 1, terminations: 2, stall_rounds: 1, never_granted_timeout: Duration::from_secs(1) }
+        Mode { full: false, kills: 2, kills_in_cic: 1, terminations: 1, stall_rounds: 1, never_granted_timeout: Duration::from_secs(1) }
     }
 }
 
@@ -173,24 +173,22 @@ fn converges(p: &Profiles, db: &TestDb, schema: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// How long a fresh `migrate` of `schema` takes with this binary.
-fn calibrate(schema: &str) -> Duration {
-    let (_db, p) = fresh(schema, "fault_cal");
-    let start = Instant::now();
-    p.run("p", &["migrate"]).expect(0);
-    start.elapsed()
+/// A fresh `migrate` of `schema` with this binary: how long the process
+/// runs, and how long its session lives.
+struct Timing {
+    process: Duration,
+    session: Duration,
 }
 
-/// How long the runner's session lives during a fresh `migrate` of `schema`.
-fn calibrate_session(schema: &str) -> Duration {
+fn calibrate(schema: &str) -> Timing {
     let (db, p) = fresh(schema, "fault_cal");
+    let start = Instant::now();
     let mut child = spawn(&p, &["migrate"], false);
     let mut c = db.client();
-    let start = Instant::now();
     wait_until(Duration::from_secs(10), || runner_sessions(&mut c) > 0);
     let connected = start.elapsed();
     child.wait().unwrap();
-    start.elapsed().saturating_sub(connected)
+    Timing { process: start.elapsed(), session: start.elapsed().saturating_sub(connected) }
 }
 
 fn random_within(d: Duration) -> Duration {
@@ -206,8 +204,8 @@ fn histogram<T: Ord + std::fmt::Display>(values: impl IntoIterator<Item = T>) ->
     h.iter().map(|(v, n)| format!("{v}×{n}")).collect::<Vec<_>>().join(", ")
 }
 
-fn kill_trials(table: &mut Table, schema: &str, trials: usize) {
-    let window = calibrate(schema).mul_f64(1.2);
+fn kill_trials(table: &mut Table, schema: &str, timing: &Timing, trials: usize) {
+    let window = timing.process.mul_f64(1.2);
     let mut results = Vec::new();
     let mut at_kill = Vec::new();
     for _ in 0..trials {
@@ -272,8 +270,8 @@ fn kill_in_cic_trials(table: &mut Table, trials: usize) {
     table.add("kill -9 inside morse V4 (CREATE INDEX CONCURRENTLY waiting)".into(), results, None, detail);
 }
 
-fn terminate_trials(table: &mut Table, schema: &str, trials: usize) {
-    let window = calibrate_session(schema);
+fn terminate_trials(table: &mut Table, schema: &str, timing: &Timing, trials: usize) {
+    let window = timing.session;
     let mut results = Vec::new();
     let mut codes = Vec::new();
     for _ in 0..trials {
@@ -577,12 +575,13 @@ fn fault_suite() {
     let started = Instant::now();
     let mut table = Table::default();
     println!("fault suite ({}), runner {}", if m.full { "full" } else { "short" }, runner_bin().display());
-    for schema in ["morse", "socrates-specs"] {
-        kill_trials(&mut table, schema, m.kills);
+    let schemas = ["morse", "socrates-specs"].map(|s| (s, calibrate(s)));
+    for (schema, timing) in &schemas {
+        kill_trials(&mut table, schema, timing, m.kills);
     }
     kill_in_cic_trials(&mut table, m.kills_in_cic);
-    for schema in ["morse", "socrates-specs"] {
-        terminate_trials(&mut table, schema, m.terminations);
+    for (schema, timing) in &schemas {
+        terminate_trials(&mut table, schema, timing, m.terminations);
     }
     stall_rows(&mut table, &m);
     concurrent_rows(&mut table);
