@@ -328,8 +328,14 @@ pub fn run_change(client: &mut Client, label: &str, lock_retries: u32, file: &st
     }
 }
 
-/// Apply `plan.pending` (already checked) on a locked session.
-pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan, lock_retries: u32) -> Result<Vec<(String, Duration)>> {
+/// Apply `plan.pending` (already checked) on a locked session, one attempt
+/// each (a scratch database, a test fixture).
+pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan) -> Result<Vec<(String, Duration)>> {
+    apply_retrying(client, def, label, plan, 0)
+}
+
+/// `apply` with the profile's `lock_retries`.
+fn apply_retrying(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan, lock_retries: u32) -> Result<Vec<(String, Duration)>> {
     let table = def.history_table();
     let mut done = Vec::new();
     for m in &plan.pending {
@@ -386,7 +392,7 @@ pub fn migrate_locked(
             .batch_execute(&history::create_sql(&table))
             .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
         let already_current = plan.applied.len();
-        let applied = apply(client, def, label, &plan, profile.lock_retries)?;
+        let applied = apply_retrying(client, def, label, &plan, profile.lock_retries)?;
         let test_data = if with_test_data { apply_test_data(client, def, label, profile.lock_retries)? } else { false };
         Ok(Outcome { applied, already_current, test_data })
     })();

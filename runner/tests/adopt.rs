@@ -23,7 +23,7 @@ fn built_without_history(db: &TestDb, def: &'static SchemaDef, v: i32) {
     c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
     for m in def.sorted_migrations().into_iter().filter(|m| m.version() <= v) {
         let step = Plan { applied: vec![], pending: vec![m], problems: vec![] };
-        runner::executor::apply(&mut c, def, def.name, &step, 0).unwrap();
+        runner::executor::apply(&mut c, def, def.name, &step).unwrap();
     }
     c.batch_execute(&format!("DROP TABLE {}", def.history_table())).unwrap();
 }

@@ -18,7 +18,7 @@ fn climb(db: &TestDb, def: &'static schema_def::SchemaDef) -> Vec<Vec<String>> {
     c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
     for m in def.sorted_migrations() {
         let step = Plan { applied: vec![], pending: vec![m], problems: vec![] };
-        runner::executor::apply(&mut c, def, def.name, &step, 0).unwrap();
+        runner::executor::apply(&mut c, def, def.name, &step).unwrap();
         seen.push(catalog(&mut c));
     }
     seen

@@ -98,7 +98,7 @@ pub fn produce(def: &SchemaDef, admin_url: &str) -> Result<Snapshot> {
         let mut snapshot = Snapshot { newest: Catalog::default(), versions: BTreeMap::new() };
         for m in def.sorted_migrations() {
             let step = Plan { applied: Vec::new(), pending: vec![m.clone()], problems: Vec::new() };
-            executor::apply(&mut client, def, def.name, &step, 0)?;
+            executor::apply(&mut client, def, def.name, &step)?;
             let cat = catalog::read(&mut client).map_err(fail)?.minus(&base);
             snapshot.versions.insert(m.version(), cat.flatten(def.shared_objects));
             snapshot.newest = cat;
