@@ -1,9 +1,9 @@
--- Undoes V6 api_columns_and_functions. Values that only V6 allows are mapped
--- to their V5 equivalents first: sessions 'inactive' become 'ended' (the API
--- set it when a chat ended), refresh logs 'started' become 'pending'. The
--- new columns go with their data (settings, deactivated_at, session_type,
--- the Vertex and HeyGen session ids, message user ids and types, is_active
--- of quotas); users' is_active keeps the state status had.
+-- Undoes V6 api_columns_and_functions. The new columns go with their data
+-- (settings, deactivated_at, session_type, the Vertex and HeyGen session
+-- ids, message user ids and types, is_active of quotas); users' is_active
+-- keeps the state status had. V10's down already mapped the values only the
+-- wider status checks allow, which V4's and V3's checks (never dropped at
+-- this version) refuse.
 
 DELETE FROM schema_migration_notes WHERE version = '006_api_columns_and_functions';
 
@@ -12,11 +12,8 @@ DROP FUNCTION get_table_names();
 -- token_refresh_logs
 DROP TRIGGER sync_refresh_log_times_on_write ON token_refresh_logs;
 DROP FUNCTION sync_refresh_log_times();
-UPDATE token_refresh_logs SET refresh_status = 'pending' WHERE refresh_status = 'started';
 ALTER TABLE token_refresh_logs
-    DROP CONSTRAINT valid_refresh_status,
-    ADD CONSTRAINT valid_refresh_status
-        CHECK (refresh_status IN ('pending', 'success', 'failed', 'cancelled')),
+    DROP CONSTRAINT valid_refresh_status_with_started,
     DROP COLUMN refresh_completed_at,
     DROP COLUMN refresh_started_at;
 
@@ -28,22 +25,14 @@ ALTER TABLE usage_quotas DROP COLUMN is_active;
 -- messages
 DROP TRIGGER set_message_user_id_on_write ON messages;
 DROP FUNCTION set_message_user_id();
-DROP INDEX idx_messages_user_id;
 ALTER TABLE messages
-    DROP CONSTRAINT messages_session_user_fkey,
-    DROP CONSTRAINT messages_user_id_fkey,
     DROP CONSTRAINT chk_messages_message_type_valid,
     DROP COLUMN message_type,
     DROP COLUMN user_id;
 
 -- sessions
-DROP INDEX idx_sessions_vertex_session_id;
-UPDATE sessions SET status = 'ended' WHERE status = 'inactive';
 ALTER TABLE sessions
-    DROP CONSTRAINT sessions_id_user_id_key,
-    DROP CONSTRAINT chk_sessions_status_valid,
-    ADD CONSTRAINT chk_sessions_status_valid
-        CHECK (status IN ('active', 'paused', 'ended', 'archived')),
+    DROP CONSTRAINT chk_sessions_status_valid_with_inactive,
     DROP CONSTRAINT chk_sessions_session_type_valid,
     DROP COLUMN avatar_session_id,
     DROP COLUMN vertex_session_id,
@@ -54,7 +43,6 @@ DROP TRIGGER sync_user_status_on_write ON users;
 DROP FUNCTION sync_user_status();
 ALTER TABLE users
     DROP CONSTRAINT chk_users_deactivated_only_when_inactive,
-    DROP CONSTRAINT chk_users_status_matches_is_active,
     DROP CONSTRAINT chk_users_status_valid,
     DROP CONSTRAINT chk_users_settings_object,
     DROP COLUMN deactivated_at,

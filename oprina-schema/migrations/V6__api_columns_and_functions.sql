@@ -18,6 +18,21 @@
 -- The API's quota update is made harmless: the finished-session trigger of V2
 -- owns the counted totals (see keep_counted_quota_totals below).
 --
+-- These tables hold the application's rows, so the change is spread over five
+-- migrations, none of which scans a table while it blocks the application
+-- (README "Writing safe migrations"):
+--   V6   columns (nullable, or with a constant default: no rewrite), triggers,
+--        functions, and the CHECKs NOT VALID (new rows are checked at once;
+--        no scan). Only short ACCESS EXCLUSIVE locks.
+--   V7   fills in the existing rows, then adds the CHECKs that need them
+--        filled (NOT VALID).
+--   V8   (no transaction) the indexes, built CONCURRENTLY.
+--   V9   the key sessions (id, user_id) on V8's index, and the messages
+--        references (NOT VALID).
+--   V10  validates everything (SHARE UPDATE EXCLUSIVE: reads and writes go
+--        on), then SET NOT NULL through the validated checks (no scan), and
+--        the wider status checks take the names of the ones they replace.
+--
 -- exec_sql(sql), through which the API's setup script sent its DDL, is NOT
 -- created: a function that runs any SQL string it is given would let every
 -- role that may call RPCs (behind PostgREST: anyone holding the anon key)
@@ -27,29 +42,19 @@
 -- users: settings, status, deactivated_at
 -- ---------------------------------------------------------------------------
 
+-- Every existing row gets '{}', 'active' and NULL, which these checks accept;
+-- chk_users_status_matches_is_active comes in V7, once inactive accounts say
+-- so in status.
 ALTER TABLE users
     ADD COLUMN settings       jsonb       NOT NULL DEFAULT '{}'::jsonb,
     ADD COLUMN status         varchar(20) NOT NULL DEFAULT 'active',
-    ADD COLUMN deactivated_at timestamptz;
-
--- Existing inactive accounts get the status that says so. This is not an
--- edit of the account, so updated_at is left as it was.
-ALTER TABLE users DISABLE TRIGGER update_users_updated_at;
-UPDATE users
-   SET status    = CASE WHEN is_active = false THEN 'inactive' ELSE 'active' END,
-       is_active = coalesce(is_active, true)
- WHERE is_active IS DISTINCT FROM true;
-ALTER TABLE users ENABLE TRIGGER update_users_updated_at;
-
-ALTER TABLE users
+    ADD COLUMN deactivated_at timestamptz,
     ADD CONSTRAINT chk_users_settings_object
-        CHECK (jsonb_typeof(settings) = 'object'),
+        CHECK (jsonb_typeof(settings) = 'object') NOT VALID,
     ADD CONSTRAINT chk_users_status_valid
-        CHECK (status IN ('active', 'inactive')),
-    ADD CONSTRAINT chk_users_status_matches_is_active
-        CHECK (is_active IS NOT DISTINCT FROM (status = 'active')),
+        CHECK (status IN ('active', 'inactive')) NOT VALID,
     ADD CONSTRAINT chk_users_deactivated_only_when_inactive
-        CHECK (deactivated_at IS NULL OR status = 'inactive');
+        CHECK (deactivated_at IS NULL OR status = 'inactive') NOT VALID;
 
 -- status and is_active say the same thing in two ways (the API writes status,
 -- the views and the seed's columns read is_active): a write of either sets
@@ -92,55 +97,35 @@ CREATE TRIGGER sync_user_status_on_write
 -- sessions: session_type, the agent and avatar session ids, status 'inactive'
 -- ---------------------------------------------------------------------------
 
+-- The status 'inactive' is a wider check beside V4's chk_sessions_status_valid
+-- (which still refuses 'inactive'); V10 validates it, drops the old one and
+-- gives it the old name. Its index and the key (id, user_id) come in V8 and V9.
 ALTER TABLE sessions
     ADD COLUMN session_type      varchar(50)  NOT NULL DEFAULT 'chat',
     ADD COLUMN vertex_session_id text,                 -- the Vertex AI agent session
     ADD COLUMN avatar_session_id varchar(255),         -- the HeyGen session shown in it
     ADD CONSTRAINT chk_sessions_session_type_valid
-        CHECK (session_type ~ '^[a-z][a-z0-9_]*$'),
-    DROP CONSTRAINT chk_sessions_status_valid,
-    ADD CONSTRAINT chk_sessions_status_valid
-        CHECK (status IN ('active', 'paused', 'ended', 'archived', 'inactive')),
-    -- the target of messages' (session_id, user_id) reference below
-    ADD CONSTRAINT sessions_id_user_id_key UNIQUE (id, user_id);
-
--- the agent's internal endpoints find the user by the Vertex session id
-CREATE INDEX idx_sessions_vertex_session_id ON sessions (vertex_session_id)
-    WHERE vertex_session_id IS NOT NULL;
+        CHECK (session_type ~ '^[a-z][a-z0-9_]*$') NOT VALID,
+    ADD CONSTRAINT chk_sessions_status_valid_with_inactive
+        CHECK (status IN ('active', 'paused', 'ended', 'archived', 'inactive')) NOT VALID;
 
 -- ---------------------------------------------------------------------------
 -- messages: user_id (always the session's user) and message_type
 -- ---------------------------------------------------------------------------
 
+-- user_id stays nullable until V7 has filled in the existing messages and
+-- V10 has validated a CHECK that proves it; the references to users and to
+-- sessions (id, user_id) come in V9, after the fill (which then checks
+-- nothing row by row).
 ALTER TABLE messages
     ADD COLUMN user_id      uuid,
     ADD COLUMN message_type varchar(20) NOT NULL DEFAULT 'text',
     ADD CONSTRAINT chk_messages_message_type_valid
-        CHECK (message_type IN ('text', 'voice'));
-
--- Existing messages belong to their session's user. Filling the new column
--- is not an edit: no updated_at, no session statistics, no activity time.
-ALTER TABLE messages DISABLE TRIGGER USER;
-UPDATE messages m
-   SET user_id = s.user_id
-  FROM sessions s
- WHERE s.id = m.session_id;
-ALTER TABLE messages ENABLE TRIGGER USER;
-
--- The pair (session_id, user_id) must be a session and its user, and it
--- follows the session when the session is given to another user.
-ALTER TABLE messages
-    ALTER COLUMN user_id SET NOT NULL,
-    ADD CONSTRAINT messages_user_id_fkey FOREIGN KEY (user_id)
-        REFERENCES users (id) ON DELETE CASCADE,
-    ADD CONSTRAINT messages_session_user_fkey FOREIGN KEY (session_id, user_id)
-        REFERENCES sessions (id, user_id) ON UPDATE CASCADE ON DELETE CASCADE;
-
-CREATE INDEX idx_messages_user_id ON messages (user_id);
+        CHECK (message_type IN ('text', 'voice')) NOT VALID;
 
 -- A message written without user_id gets its session's user; so does one
 -- moved to another session without a new user_id. A user_id that is not the
--- session's user is refused by messages_session_user_fkey.
+-- session's user is refused by messages_session_user_fkey (V9).
 CREATE FUNCTION set_message_user_id() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -202,19 +187,14 @@ CREATE TRIGGER counted_quota_totals_kept BEFORE UPDATE ON usage_quotas
 -- token_refresh_logs: the ORM's column names and the status 'started'
 -- ---------------------------------------------------------------------------
 
+-- refresh_started_at is filled in for existing logs by V7 and made NOT NULL
+-- by V10; the status 'started' is a wider check beside V3's
+-- valid_refresh_status, which V10 replaces with it (as for sessions).
 ALTER TABLE token_refresh_logs
     ADD COLUMN refresh_started_at   timestamptz,
     ADD COLUMN refresh_completed_at timestamptz,
-    DROP CONSTRAINT valid_refresh_status,
-    ADD CONSTRAINT valid_refresh_status
-        CHECK (refresh_status IN ('pending', 'started', 'success', 'failed', 'cancelled'));
-
-UPDATE token_refresh_logs
-   SET refresh_started_at = started_at,
-       refresh_completed_at = completed_at;
-
-ALTER TABLE token_refresh_logs
-    ALTER COLUMN refresh_started_at SET NOT NULL;
+    ADD CONSTRAINT valid_refresh_status_with_started
+        CHECK (refresh_status IN ('pending', 'started', 'success', 'failed', 'cancelled')) NOT VALID;
 
 -- refresh_started_at = started_at and refresh_completed_at = completed_at,
 -- whichever name a writer uses: the application's name wins when it is
@@ -266,4 +246,4 @@ $$;
 
 INSERT INTO schema_migration_notes (version, description) VALUES
     ('006_api_columns_and_functions',
-     'Columns, statuses and get_table_names() used by the API code; quota totals owned by the usage trigger');
+     'Columns, statuses, triggers and get_table_names() used by the API code (their checks NOT VALID until V10); quota totals owned by the usage trigger');

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use runner::plan::Plan;
 
 /// (name, sql) from the scenario fixture.
 fn scenarios() -> Vec<(String, String)> {
@@ -76,11 +77,12 @@ fn tracking_answers_from_the_runner_history() {
     let mut c = db.client();
     assert_eq!(rows(&mut c, "SELECT migration_exists('001_initial_schema')::text"), ["true"]);
     assert_eq!(rows(&mut c, "SELECT migration_exists('006_new_feature')::text"), ["false"]);
-    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 6);
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["006_api_columns_and_functions"]);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 10);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history WHERE description IS NULL"), 0, "every version notes what it did");
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["010_validate_api_constraints"]);
     // Rows the runner removes (a rollback) disappear from the views at once.
-    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 6").unwrap();
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["005_add_schema_migrations"]);
+    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 10").unwrap();
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["009_message_user_references"]);
     c.batch_execute("ROLLBACK").unwrap();
 }
 
@@ -203,4 +205,66 @@ fn the_api_calls_run_on_the_migrated_schema() {
     let expected: Vec<&str> = calls.iter().filter(|call| call.needs_v6 || refused.contains(&call.id)).map(|call| call.id.as_str()).collect();
     assert_eq!(failing, expected, "calls failing on V5 vs the fixture's [needs V6] marks and the refused ones");
     eprintln!("API calls that run: {} of {} on V5, {after} of {} on V6 ({} refused)", calls.len() - failing.len(), calls.len(), calls.len(), refused.len());
+}
+
+/// An Oprina database at V5 (history recorded) holding the rows of
+/// `rows_at_v5.sql`: a row in every table.
+fn at_v5_with_rows(tag: &str) -> TestDb {
+    let db = TestDb::new(tag);
+    let def = runner::registry::find("oprina").unwrap();
+    let mut c = db.client();
+    c.batch_execute(&runner::history::create_sql(&def.history_table())).unwrap();
+    let v1_to_v5 = def.sorted_migrations().into_iter().filter(|m| m.version() <= 5).collect();
+    runner::executor::apply(&mut c, def, "oprina", &Plan { applied: vec![], pending: v1_to_v5, problems: vec![] }).unwrap();
+    c.batch_execute(include_str!("../../oprina-schema/tests/fixtures/rows_at_v5.sql")).unwrap();
+    db
+}
+
+#[test]
+fn the_api_migrations_deploy_through_the_gate_onto_live_tables() {
+    let db = at_v5_with_rows("oprina_gate_v5");
+    let mut c = db.client();
+    let tables = rows(&mut c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'oprina_schema_history' ORDER BY 1");
+    assert_eq!(tables.len(), 12);
+    for t in &tables {
+        assert!(count(&mut c, &format!("SELECT count(*) FROM {t}")) > 0, "{t} has no row: the gate would have nothing to refuse");
+    }
+    // Filling the new columns is not an edit: these must not move.
+    let untouched = "SELECT string_agg(x, ' ' ORDER BY x) FROM (
+                         SELECT id || ':' || updated_at AS x FROM users
+                         UNION ALL SELECT id || ':' || updated_at FROM messages
+                         UNION ALL SELECT id || ':' || updated_at || ':' || last_activity_at || ':' || message_count FROM sessions) AS t";
+    let before = rows(&mut c, untouched);
+
+    let p = Profiles::new();
+    p.write("prod", &one_target("oprina", &db.url, "production: true"));
+    // Every finding of V6-V10 is on a table with rows, so each must be waived
+    // with its reason; none is refused.
+    let dry = p.run("prod", &["migrate", "--dry-run"]);
+    dry.expect(0);
+    let findings: Vec<&str> = dry.stdout.lines().filter(|l| l.trim_start().starts_with("lint ")).collect();
+    assert!(!findings.is_empty(), "{}", dry.stdout);
+    assert!(findings.iter().all(|l| l.contains("=> fine: waived (")), "{findings:#?}");
+    assert!(!dry.stdout.contains("refused"), "{}", dry.stdout);
+
+    // No --allow-hazards.
+    let run = p.run("prod", &["migrate"]);
+    run.expect(0);
+    assert!(run.stderr.contains("applied V10__validate_api_constraints"), "{}", run.stderr);
+    assert_eq!(count(&mut c, "SELECT max(version)::bigint FROM oprina_schema_history"), 10);
+    let verify = p.run("prod", &["verify", "--strict"]);
+    verify.expect(0);
+    assert!(!verify.all().contains("FAIL") && !verify.all().contains("NOT VALID"), "{}", verify.all());
+
+    // The existing rows were filled in: messages belong to their session's user,
+    // the deactivated account says so (when is unknown), a NULL is_active
+    // counts as active, refresh logs carry their times under both names.
+    assert_eq!(count(&mut c, "SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE m.user_id = s.user_id"), 4);
+    assert_eq!(
+        rows(&mut c, "SELECT email || ' ' || status || ' ' || is_active || ' ' || coalesce(deactivated_at::text, '-') FROM users ORDER BY email"),
+        ["ana@example.com active true -", "ben@example.com inactive false -", "cy@example.com active true -"]
+    );
+    assert_eq!(count(&mut c, "SELECT count(*) FROM token_refresh_logs WHERE refresh_started_at = started_at AND refresh_completed_at IS NOT DISTINCT FROM completed_at"), 2);
+    assert_eq!(rows(&mut c, untouched), before);
+    assert_eq!(rows(&mut c, "SELECT used_seconds || ' ' || session_count FROM usage_quotas"), ["600 1"]);
 }
