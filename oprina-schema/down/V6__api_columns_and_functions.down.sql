@@ -1,7 +1,7 @@
 -- Undoes V6 api_columns_and_functions. The new columns go with their data
 -- (settings, deactivated_at, session_type, the Vertex and HeyGen session
 -- ids, message user ids and types, is_active of quotas); users' is_active
--- keeps the state status had. V10's down already mapped the values only the
+-- keeps the state status had. V9's down already mapped the values only the
 -- wider status checks allow, which V4's and V3's checks (never dropped at
 -- this version) refuse.
 

@@ -18,20 +18,19 @@
 -- The API's quota update is made harmless: the finished-session trigger of V2
 -- owns the counted totals (see keep_counted_quota_totals below).
 --
--- These tables hold the application's rows, so the change is spread over five
--- migrations, none of which scans a table while it blocks the application
--- (README "Writing safe migrations"):
---   V6   columns (nullable, or with a constant default: no rewrite), triggers,
---        functions, and the CHECKs NOT VALID (new rows are checked at once;
---        no scan). Only short ACCESS EXCLUSIVE locks.
---   V7   fills in the existing rows, then adds the CHECKs that need them
---        filled (NOT VALID).
---   V8   (no transaction) the indexes, built CONCURRENTLY.
---   V9   the key sessions (id, user_id) on V8's index, and the messages
---        references (NOT VALID).
---   V10  validates everything (SHARE UPDATE EXCLUSIVE: reads and writes go
---        on), then SET NOT NULL through the validated checks (no scan), and
---        the wider status checks take the names of the ones they replace.
+-- These tables hold the application's rows, so the change is spread over
+-- four migrations, none of which scans a table while it blocks the
+-- application (README "Writing safe migrations"):
+--   V6  columns (nullable, or with a constant default: no rewrite), triggers,
+--       functions, and the CHECKs NOT VALID (new rows are checked at once;
+--       no scan). Only short ACCESS EXCLUSIVE locks.
+--   V7  (no transaction) fills in the existing rows, in batches, then builds
+--       the indexes CONCURRENTLY.
+--   V8  the key sessions (id, user_id) on V7's index, the messages
+--       references and the checks that need filled rows, NOT VALID.
+--   V9  validates everything (SHARE UPDATE EXCLUSIVE: reads and writes go
+--       on), then SET NOT NULL through validated checks (no scan), and the
+--       wider status checks take the names of the ones they replace.
 --
 -- exec_sql(sql), through which the API's setup script sent its DDL, is NOT
 -- created: a function that runs any SQL string it is given would let every
@@ -43,8 +42,8 @@
 -- ---------------------------------------------------------------------------
 
 -- Every existing row gets '{}', 'active' and NULL, which these checks accept;
--- chk_users_status_matches_is_active comes in V7, once inactive accounts say
--- so in status.
+-- chk_users_status_matches_is_active comes in V8, once V7 has given inactive
+-- accounts their status.
 ALTER TABLE users
     ADD COLUMN settings       jsonb       NOT NULL DEFAULT '{}'::jsonb,
     ADD COLUMN status         varchar(20) NOT NULL DEFAULT 'active',
@@ -98,8 +97,8 @@ CREATE TRIGGER sync_user_status_on_write
 -- ---------------------------------------------------------------------------
 
 -- The status 'inactive' is a wider check beside V4's chk_sessions_status_valid
--- (which still refuses 'inactive'); V10 validates it, drops the old one and
--- gives it the old name. Its index and the key (id, user_id) come in V8 and V9.
+-- (which still refuses 'inactive'); V9 validates it, drops the old one and
+-- gives it the old name. Its index and the key (id, user_id) come in V7 and V8.
 ALTER TABLE sessions
     ADD COLUMN session_type      varchar(50)  NOT NULL DEFAULT 'chat',
     ADD COLUMN vertex_session_id text,                 -- the Vertex AI agent session
@@ -114,8 +113,8 @@ ALTER TABLE sessions
 -- ---------------------------------------------------------------------------
 
 -- user_id stays nullable until V7 has filled in the existing messages and
--- V10 has validated a CHECK that proves it; the references to users and to
--- sessions (id, user_id) come in V9, after the fill (which then checks
+-- V9 has validated a CHECK that proves it; the references to users and to
+-- sessions (id, user_id) come in V8, after the fill (which then checks
 -- nothing row by row).
 ALTER TABLE messages
     ADD COLUMN user_id      uuid,
@@ -125,7 +124,7 @@ ALTER TABLE messages
 
 -- A message written without user_id gets its session's user; so does one
 -- moved to another session without a new user_id. A user_id that is not the
--- session's user is refused by messages_session_user_fkey (V9).
+-- session's user is refused by messages_session_user_fkey (V8).
 CREATE FUNCTION set_message_user_id() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -188,8 +187,8 @@ CREATE TRIGGER counted_quota_totals_kept BEFORE UPDATE ON usage_quotas
 -- ---------------------------------------------------------------------------
 
 -- refresh_started_at is filled in for existing logs by V7 and made NOT NULL
--- by V10; the status 'started' is a wider check beside V3's
--- valid_refresh_status, which V10 replaces with it (as for sessions).
+-- by V9; the status 'started' is a wider check beside V3's
+-- valid_refresh_status, which V9 replaces with it (as for sessions).
 ALTER TABLE token_refresh_logs
     ADD COLUMN refresh_started_at   timestamptz,
     ADD COLUMN refresh_completed_at timestamptz,
@@ -246,4 +245,4 @@ $$;
 
 INSERT INTO schema_migration_notes (version, description) VALUES
     ('006_api_columns_and_functions',
-     'Columns, statuses, triggers and get_table_names() used by the API code (their checks NOT VALID until V10); quota totals owned by the usage trigger');
+     'Columns, statuses, triggers and get_table_names() used by the API code (their checks NOT VALID until V9); quota totals owned by the usage trigger');

@@ -77,12 +77,12 @@ fn tracking_answers_from_the_runner_history() {
     let mut c = db.client();
     assert_eq!(rows(&mut c, "SELECT migration_exists('001_initial_schema')::text"), ["true"]);
     assert_eq!(rows(&mut c, "SELECT migration_exists('006_new_feature')::text"), ["false"]);
-    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 10);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history"), 9);
     assert_eq!(count(&mut c, "SELECT count(*) FROM migration_history WHERE description IS NULL"), 0, "every version notes what it did");
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["010_validate_api_constraints"]);
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["009_validate_api_constraints"]);
     // Rows the runner removes (a rollback) disappear from the views at once.
-    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 10").unwrap();
-    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["009_message_user_references"]);
+    c.batch_execute("BEGIN; DELETE FROM oprina_schema_history WHERE version = 9").unwrap();
+    assert_eq!(rows(&mut c, "SELECT current_version FROM schema_status"), ["008_api_references_and_checks"]);
     c.batch_execute("ROLLBACK").unwrap();
 }
 
@@ -238,7 +238,7 @@ fn the_api_migrations_deploy_through_the_gate_onto_live_tables() {
 
     let p = Profiles::new();
     p.write("prod", &one_target("oprina", &db.url, "production: true"));
-    // Every finding of V6-V10 is on a table with rows, so each must be waived
+    // Every finding of V6-V9 is on a table with rows, so each must be waived
     // with its reason; none is refused.
     let dry = p.run("prod", &["migrate", "--dry-run"]);
     dry.expect(0);
@@ -250,8 +250,8 @@ fn the_api_migrations_deploy_through_the_gate_onto_live_tables() {
     // No --allow-hazards.
     let run = p.run("prod", &["migrate"]);
     run.expect(0);
-    assert!(run.stderr.contains("applied V10__validate_api_constraints"), "{}", run.stderr);
-    assert_eq!(count(&mut c, "SELECT max(version)::bigint FROM oprina_schema_history"), 10);
+    assert!(run.stderr.contains("applied V9__validate_api_constraints"), "{}", run.stderr);
+    assert_eq!(count(&mut c, "SELECT max(version)::bigint FROM oprina_schema_history"), 9);
     let verify = p.run("prod", &["verify", "--strict"]);
     verify.expect(0);
     assert!(!verify.all().contains("FAIL") && !verify.all().contains("NOT VALID"), "{}", verify.all());

@@ -1,4 +1,4 @@
--- Undoes V10 validate_api_constraints: back to V9, where the API's checks and
+-- Undoes V9 validate_api_constraints: back to V8, where the API's checks and
 -- references are NOT VALID, messages.user_id and
 -- token_refresh_logs.refresh_started_at are nullable behind their helper
 -- checks, and the old status checks stand beside the wider ones. The old
@@ -8,7 +8,7 @@
 -- A constraint cannot be made NOT VALID again, so each is dropped and added
 -- back NOT VALID.
 
-DELETE FROM schema_migration_notes WHERE version = '010_validate_api_constraints';
+DELETE FROM schema_migration_notes WHERE version = '009_validate_api_constraints';
 
 UPDATE sessions SET status = 'ended' WHERE status = 'inactive';
 UPDATE token_refresh_logs SET refresh_status = 'pending' WHERE refresh_status = 'started';

@@ -1,5 +1,5 @@
--- V10 validate_api_constraints: the checks and references V6, V7 and V9
--- added NOT VALID are checked against the existing rows, then the columns
+-- V9 validate_api_constraints: the checks and references V6 and V8 added
+-- NOT VALID are checked against the existing rows, then the columns
 -- they prove non-null become NOT NULL and the wider status checks replace
 -- the old ones under their names.
 --
@@ -49,5 +49,5 @@ ALTER TABLE token_refresh_logs DROP CONSTRAINT valid_refresh_status;
 ALTER TABLE token_refresh_logs RENAME CONSTRAINT valid_refresh_status_with_started TO valid_refresh_status;
 
 INSERT INTO schema_migration_notes (version, description) VALUES
-    ('010_validate_api_constraints',
+    ('009_validate_api_constraints',
      'API checks and references validated; messages.user_id and token_refresh_logs.refresh_started_at NOT NULL; wider status checks');
