@@ -8,10 +8,11 @@ use std::path::PathBuf;
 
 use common::*;
 use postgres::Client;
-use totalis_etl::legacy::{self, Options};
 use totalis_etl::pipeline::{self, EtlError, Settings};
-use totalis_etl::storage::{fake_supabase::FakeSupabase, FailAfter, FilesystemStorage, HttpOptions, SupabaseStorage};
+use totalis_etl::storage::{FilesystemStorage, HttpOptions, SupabaseStorage};
 use totalis_etl::{ids, images};
+use totalis_testkit::legacy::{self, Options};
+use totalis_testkit::{FailAfter, FakeSupabase};
 
 struct Setup {
     legacy: TestDb,

@@ -1,22 +1,39 @@
 //! Reading the legacy database: one read-only, repeatable-read transaction
-//! (a consistent snapshot), rows fetched through a cursor in batches, image
-//! bytes one batch at a time and never all at once.
+//! (a consistent snapshot), rows fetched through a cursor in batches. Image
+//! bytes never come with the rows: the server reports each image's size and
+//! SHA-256, and only the bytes of images that must be uploaded are fetched,
+//! a bounded number of bytes per round trip.
+//!
+//! Every value is read with `try_get`: a column of an unexpected type, or a
+//! NULL where the import needs a value, is an error naming the column.
 
+use postgres::types::FromSql;
 use postgres::{Client, Row, Transaction};
 
 use crate::model::{ConfigSource, LegacyCategory, LegacyCoach, LegacyConfig, Timestamp};
 
 /// Rows fetched per round trip.
 const BATCH: i32 = 256;
-/// Image bytes fetched per round trip (images are up to a few MB).
-const IMAGE_BATCH: i32 = 16;
-/// Bytes of each image read for type detection before anything is uploaded.
+/// Image heads fetched per round trip.
+const HEAD_BATCH: i32 = 1024;
+/// Bytes of each image read for type detection (SVG may need the first kilobyte).
 pub const HEAD_BYTES: i32 = 1024;
+/// Image bytes fetched per round trip (at least one image, however large).
+pub const CHUNK_BYTES: i64 = 8 << 20;
 
 pub fn begin(client: &mut Client) -> Result<Transaction<'_>, postgres::Error> {
     let mut tx = client.transaction()?;
     tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
     Ok(tx)
+}
+
+/// Column `i` of `row`, or an error naming the column and the cause.
+pub fn col<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<T, String> {
+    row.try_get(i).map_err(|e| {
+        let name = row.columns().get(i).map_or("?", |c| c.name());
+        let cause = std::error::Error::source(&e).map_or_else(|| e.to_string(), |c| c.to_string());
+        format!("column {name}: {cause}")
+    })
 }
 
 /// Run `sql` through a cursor, `batch` rows at a time, handing each row to `f`.
@@ -42,75 +59,71 @@ pub fn stream(
 /// Timestamps as microseconds since the epoch, the legacy value read as UTC.
 const TS: &str = "(extract(epoch from time_create AT TIME ZONE 'UTC') * 1000000)::int8";
 
-fn ts(row: &Row, i: usize) -> Option<Timestamp> {
-    row.get::<_, Option<i64>>(i).map(Timestamp)
+fn ts(row: &Row, i: usize) -> Result<Option<Timestamp>, String> {
+    Ok(col::<Option<i64>>(row, i)?.map(Timestamp))
 }
 
-pub fn coaches(tx: &mut Transaction<'_>) -> Result<Vec<LegacyCoach>, String> {
+/// Every tls_coach row, in id order.
+pub fn coaches(tx: &mut Transaction<'_>, mut f: impl FnMut(LegacyCoach) -> Result<(), String>) -> Result<(), String> {
     let sql = format!(
         "SELECT id, name, description, image_id, image30_id, image45_id, image60_id, sex::text, intro, prompt, {TS}
            FROM tls_coach ORDER BY id"
     );
-    let mut out = Vec::new();
     stream(tx, &sql, &[], BATCH, |r| {
-        out.push(LegacyCoach {
-            id: r.get(0),
-            name: r.get(1),
-            description: r.get(2),
-            image_id: r.get(3),
-            image30_id: r.get(4),
-            image45_id: r.get(5),
-            image60_id: r.get(6),
-            sex: r.get(7),
-            intro: r.get(8),
-            prompt: r.get(9),
-            time_create: ts(r, 10),
-        });
-        Ok(())
+        f(LegacyCoach {
+            id: col(r, 0)?,
+            name: col(r, 1)?,
+            description: col(r, 2)?,
+            image_id: col(r, 3)?,
+            image30_id: col(r, 4)?,
+            image45_id: col(r, 5)?,
+            image60_id: col(r, 6)?,
+            sex: col(r, 7)?,
+            intro: col(r, 8)?,
+            prompt: col(r, 9)?,
+            time_create: ts(r, 10)?,
+        })
     })
-    .map_err(|e| format!("reading tls_coach: {e}"))?;
-    Ok(out)
+    .map_err(|e| format!("reading tls_coach: {e}"))
 }
 
-pub fn categories(tx: &mut Transaction<'_>) -> Result<Vec<LegacyCategory>, String> {
+/// Every tls_category row.
+pub fn categories(tx: &mut Transaction<'_>, mut f: impl FnMut(LegacyCategory) -> Result<(), String>) -> Result<(), String> {
     let sql = format!(
         "SELECT id, parent_id, name, name_short, description, icon_id, icon_id_secondary, sort_order,
                 primary_color, secondary_color, show_checkin_history, checkin_enabled, followup_chat_enabled,
                 followup_timer, prompt_checkin, prompt_checkin_2, guidelines_file_text, max_questions, scope, {TS}
            FROM tls_category ORDER BY sort_order NULLS FIRST, id"
     );
-    let mut out = Vec::new();
     stream(tx, &sql, &[], BATCH, |r| {
-        out.push(LegacyCategory {
-            id: r.get(0),
-            parent_id: r.get(1),
-            name: r.get(2),
-            name_short: r.get(3),
-            description: r.get(4),
-            icon_id: r.get(5),
-            icon_id_secondary: r.get(6),
-            sort_order: r.get(7),
-            primary_color: r.get(8),
-            secondary_color: r.get(9),
-            show_checkin_history: r.get(10),
-            checkin_enabled: r.get(11),
-            followup_chat_enabled: r.get(12),
-            followup_timer: r.get(13),
-            prompt_checkin: r.get(14),
-            prompt_checkin_2: r.get(15),
-            guidelines_file_text: r.get(16),
-            max_questions: r.get(17),
-            scope: r.get(18),
-            time_create: ts(r, 19),
-        });
-        Ok(())
+        f(LegacyCategory {
+            id: col(r, 0)?,
+            parent_id: col(r, 1)?,
+            name: col(r, 2)?,
+            name_short: col(r, 3)?,
+            description: col(r, 4)?,
+            icon_id: col(r, 5)?,
+            icon_id_secondary: col(r, 6)?,
+            sort_order: col(r, 7)?,
+            primary_color: col(r, 8)?,
+            secondary_color: col(r, 9)?,
+            show_checkin_history: col(r, 10)?,
+            checkin_enabled: col(r, 11)?,
+            followup_chat_enabled: col(r, 12)?,
+            followup_timer: col(r, 13)?,
+            prompt_checkin: col(r, 14)?,
+            prompt_checkin_2: col(r, 15)?,
+            guidelines_file_text: col(r, 16)?,
+            max_questions: col(r, 17)?,
+            scope: col(r, 18)?,
+            time_create: ts(r, 19)?,
+        })
     })
-    .map_err(|e| format!("reading tls_category: {e}"))?;
-    Ok(out)
+    .map_err(|e| format!("reading tls_category: {e}"))
 }
 
-pub fn configs(tx: &mut Transaction<'_>) -> Result<Vec<LegacyConfig>, String> {
-    let mut out = Vec::new();
+/// Every tls_prompt, tls_variable and tls_system row, table by table.
+pub fn configs(tx: &mut Transaction<'_>, mut f: impl FnMut(LegacyConfig) -> Result<(), String>) -> Result<(), String> {
     for (source, table, value, user) in [
         (ConfigSource::Prompt, "tls_prompt", "prompt", "NULL::boolean"),
         (ConfigSource::Variable, "tls_variable", "value", "\"user\""),
@@ -118,12 +131,11 @@ pub fn configs(tx: &mut Transaction<'_>) -> Result<Vec<LegacyConfig>, String> {
     ] {
         let sql = format!("SELECT id, name, {value}, {user}, {TS} FROM {table} ORDER BY id");
         stream(tx, &sql, &[], BATCH, |r| {
-            out.push(LegacyConfig { source, id: r.get(0), name: r.get(1), value: r.get(2), user: r.get(3), time_create: ts(r, 4) });
-            Ok(())
+            f(LegacyConfig { source, id: col(r, 0)?, name: col(r, 1)?, value: col(r, 2)?, user: col(r, 3)?, time_create: ts(r, 4)? })
         })
         .map_err(|e| format!("reading {table}: {e}"))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// What is known of an image before its bytes are read.
@@ -132,45 +144,55 @@ pub struct ImageHead {
     pub id: i32,
     pub extension: Option<String>,
     pub byte_size: i64,
+    /// Lowercase hex SHA-256 of the bytes, computed by the source server.
     pub sha256: String,
     /// The first `HEAD_BYTES` bytes, for type detection.
     pub head: Vec<u8>,
 }
 
-/// Size, SHA-256 (computed by the server) and first bytes of the given images.
+/// Size, SHA-256 (computed by the server, so the bytes stay there) and first
+/// bytes of the given images, in id order.
 pub fn image_heads(tx: &mut Transaction<'_>, ids: &[i32], mut f: impl FnMut(ImageHead) -> Result<(), String>) -> Result<(), String> {
     let sql = format!(
         "SELECT id, extension, coalesce(length(data), 0)::int8, encode(sha256(coalesce(data, ''::bytea)), 'hex'),
                 substring(coalesce(data, ''::bytea) from 1 for {HEAD_BYTES})
            FROM tls_image WHERE id = ANY($1) ORDER BY id"
     );
-    stream(tx, &sql, &[&ids], BATCH, |r| f(ImageHead { id: r.get(0), extension: r.get(1), byte_size: r.get(2), sha256: r.get(3), head: r.get(4) }))
-        .map_err(|e| format!("reading tls_image: {e}"))
-}
-
-/// The bytes of the given images, a few at a time, in id order.
-pub fn image_bytes(tx: &mut Transaction<'_>, ids: &[i32], mut f: impl FnMut(i32, &[u8]) -> Result<(), String>) -> Result<(), String> {
-    stream(tx, "SELECT id, data FROM tls_image WHERE id = ANY($1) ORDER BY id", &[&ids], IMAGE_BATCH, |r| {
-        let data: &[u8] = r.get(1);
-        f(r.get(0), data)
+    stream(tx, &sql, &[&ids], HEAD_BATCH, |r| {
+        f(ImageHead { id: col(r, 0)?, extension: col(r, 1)?, byte_size: col(r, 2)?, sha256: col(r, 3)?, head: col(r, 4)? })
     })
     .map_err(|e| format!("reading tls_image: {e}"))
 }
 
-/// Row counts of the source tables, in the same snapshot.
-pub fn counts(tx: &mut Transaction<'_>) -> Result<[(&'static str, i64); 5], String> {
-    let row = tx
-        .query_one(
-            "SELECT (SELECT count(*) FROM tls_coach), (SELECT count(*) FROM tls_category), (SELECT count(*) FROM tls_prompt),
-                    (SELECT count(*) FROM tls_variable), (SELECT count(*) FROM tls_system)",
-            &[],
-        )
-        .map_err(|e| format!("counting the legacy tables: {e}"))?;
-    Ok([
-        ("tls_coach", row.get(0)),
-        ("tls_category", row.get(1)),
-        ("tls_prompt", row.get(2)),
-        ("tls_variable", row.get(3)),
-        ("tls_system", row.get(4)),
-    ])
+/// The bytes of the given images (`(id, byte_size)` in id order), fetched
+/// through a cursor about `CHUNK_BYTES` at a time, each row handed to `f`
+/// (read its bytes with [`image_data`]).
+pub fn image_bytes(tx: &mut Transaction<'_>, images: &[(i32, i64)], mut f: impl FnMut(Row) -> Result<(), String>) -> Result<(), String> {
+    let ids: Vec<i32> = images.iter().map(|(id, _)| *id).collect();
+    let portal = tx.bind("SELECT id, data FROM tls_image WHERE id = ANY($1) ORDER BY id", &[&ids]).map_err(|e| format!("reading tls_image: {e}"))?;
+    let mut at = 0;
+    while at < images.len() {
+        let mut n = 1;
+        let mut bytes = images[at].1;
+        while at + n < images.len() && bytes + images[at + n].1 <= CHUNK_BYTES {
+            bytes += images[at + n].1;
+            n += 1;
+        }
+        let rows = tx.query_portal(&portal, n as i32).map_err(|e| format!("reading tls_image: {e}"))?;
+        if rows.is_empty() {
+            break;
+        }
+        at += rows.len();
+        for row in rows {
+            f(row)?;
+        }
+    }
+    Ok(())
+}
+
+/// `(id, bytes)` of a row of [`image_bytes`].
+pub fn image_data(row: &Row) -> Result<(i32, &[u8]), String> {
+    let id: i32 = col(row, 0).map_err(|e| format!("reading tls_image: {e}"))?;
+    let data: &[u8] = col(row, 1).map_err(|e| format!("reading tls_image {id}: {e}"))?;
+    Ok((id, data))
 }

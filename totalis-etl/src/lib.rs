@@ -1,24 +1,32 @@
 //! Totalis: the target schema (SQL and data) and the import of the legacy
 //! `tls_*` database into it, images included.
 //!
-//! The import is a pipeline of small steps: `extract` streams the legacy rows,
-//! `transform` turns them into target rows with pure functions, `images` and
-//! `storage` put the pictures in object storage, `validate` holds the gates
-//! before and after the load, and `load` writes everything in one transaction.
+//! The import is a pipeline of small steps: `config` reads the profile's
+//! `etl.totalis` section, `extract` streams the legacy rows, `transform`
+//! turns them into target rows with pure functions, `stage` keeps them in
+//! temporary tables of the target session, `images`, `upload` and `storage`
+//! put the pictures in object storage, and `load` writes everything in one
+//! transaction and checks it. `pipeline` runs them in order. The test
+//! doubles (fake Supabase server, failure injector, legacy generator) live
+//! in the dev-only crate `totalis-testkit`.
 
 use schema_def::SchemaDef;
 
+pub mod config;
 pub mod extract;
 pub mod hierarchy;
 pub mod ids;
 pub mod images;
-pub mod legacy;
 pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod progress;
+pub mod stage;
 pub mod storage;
 pub mod transform;
+pub mod upload;
+
+pub use config::Config;
 
 pub fn schema() -> SchemaDef {
     SchemaDef {

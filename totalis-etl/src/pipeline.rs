@@ -1,6 +1,12 @@
 //! The import, start to end: extract (one snapshot of the legacy database),
-//! transform, the gates before anything is written, uploads, then the load
+//! transform and stage the rows in the target session, the gates before
+//! anything is written, the uploads of new or changed images, then the load
 //! and its checks in one transaction on the target.
+//!
+//! Memory does not grow with the data: rows stream from the source through
+//! the transform into staging tables (`stage`); what stays in memory is what
+//! the gates need (category parents, coach names, config keys, image
+//! references), a window of the upload plan, and the upload pool's images.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,13 +14,15 @@ use postgres::Client;
 use serde::Serialize;
 
 use crate::extract::{self, ImageHead};
-use crate::load::{self, Changes, StoredImage};
-use crate::model::{Category, Coach, ConfigRow, ConfigSource};
+use crate::load::{self, Changes};
+use crate::model::{Coach, ConfigSource};
 use crate::progress::Bar;
+use crate::stage::{self, Copy, StagedImage};
 use crate::storage::Storage;
-use crate::{hierarchy, images, transform};
+use crate::upload::{self, ToUpload};
+use crate::{config, hierarchy, images, transform};
 
-/// What the operator chose (profile `etl.totalis`).
+/// What the operator chose (profile `etl.totalis`, see [`config::Config`]).
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub transform: transform::Options,
@@ -25,6 +33,8 @@ pub struct Settings {
     pub dry_run: bool,
     /// Draw progress bars on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Uploads in flight at once.
+    pub upload_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -35,6 +45,7 @@ impl Default for Settings {
             category_bucket: "category-icons".into(),
             dry_run: false,
             progress: false,
+            upload_concurrency: config::DEFAULT_UPLOAD_CONCURRENCY,
         }
     }
 }
@@ -71,8 +82,10 @@ impl std::fmt::Display for EtlError {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImageReport {
     pub referenced: u64,
+    /// Images whose bytes were fetched and uploaded (dry run: would be).
     pub uploaded: u64,
-    /// Already stored with the same SHA-256 (per the image map).
+    /// Same size, SHA-256, bucket and path as in the image map, and the object
+    /// is in storage: the bytes were not fetched.
     pub skipped: u64,
     pub bytes_uploaded: u64,
 }
@@ -130,95 +143,18 @@ impl Report {
     }
 }
 
-/// Legacy image ids each target row needs, and who uses them (for messages).
+/// Who uses a legacy image: (image id, coach?, the user's legacy id).
+type Use = (i32, bool, i32);
+
+/// What the gates need of the staged rows.
 #[derive(Default)]
-struct Referenced {
-    by_coach: BTreeSet<i32>,
-    users: BTreeMap<i32, Vec<String>>,
-}
-
-impl Referenced {
-    fn add(&mut self, id: Option<i32>, user: String, coach: bool) {
-        let Some(id) = id.filter(|i| *i > 0) else { return };
-        if coach {
-            self.by_coach.insert(id);
-        }
-        let users = self.users.entry(id).or_default();
-        if !users.contains(&user) {
-            users.push(user);
-        }
-    }
-}
-
-/// The transformed source: everything the load writes, before image URLs.
-struct Transformed {
+struct Gathered {
+    /// Coaches without their long texts (for the default-coach choice).
     coaches: Vec<Coach>,
-    categories: Vec<Category>,
-    config: Vec<ConfigRow>,
-    default_coach: Coach,
-    order: Vec<i32>,
-    referenced: Referenced,
-    warnings: Vec<String>,
-}
-
-fn transform_all(tx: &mut postgres::Transaction<'_>, s: &Settings, problems: &mut Vec<String>) -> Result<Option<Transformed>, EtlError> {
-    let legacy_coaches = extract::coaches(tx).map_err(EtlError::Source)?;
-    let legacy_categories = extract::categories(tx).map_err(EtlError::Source)?;
-    let legacy_config = extract::configs(tx).map_err(EtlError::Source)?;
-    let mut warnings = Vec::new();
-    let coaches: Vec<Coach> = legacy_coaches.iter().map(|c| transform::coach(c, &s.transform, &mut warnings)).collect();
-    let categories: Vec<Category> = legacy_categories.iter().map(|c| transform::category(c, &mut warnings)).collect();
-
-    let mut config = Vec::new();
-    let mut keys: BTreeMap<String, String> = BTreeMap::new();
-    for row in &legacy_config {
-        let label = format!("{} {}", table(row.source), row.id);
-        match transform::config_key(row) {
-            Err(e) => problems.push(format!("{label}: {e}")),
-            Ok(key) if key == transform::DEFAULT_COACH_KEY => {
-                problems.push(format!("{label} becomes the key {key}, which the import writes itself; rename it"))
-            }
-            Ok(key) => {
-                if let Some(first) = keys.insert(key.clone(), label.clone()) {
-                    problems.push(format!("{first} and {label} both become the app_config key {key}; rename one of them"));
-                }
-            }
-        }
-        config.extend(transform::config(row, &mut warnings));
-    }
-
-    if coaches.is_empty() {
-        problems.push("tls_coach has no rows, so there is no default coach".into());
-    }
-    let nodes: Vec<(i32, Option<i32>)> = legacy_categories.iter().map(|c| (c.id, c.parent_id)).collect();
-    let order = match hierarchy::parent_first_order(&nodes) {
-        Ok(order) => order,
-        Err(found) => {
-            problems.extend(found.iter().map(|p| p.to_string()));
-            Vec::new()
-        }
-    };
-    let mut referenced = Referenced::default();
-    for c in &coaches {
-        let who = format!("coach {} ({})", c.legacy_id, c.name);
-        for id in [c.photo_image, c.small_image, c.medium_image, c.large_image] {
-            referenced.add(id, who.clone(), true);
-        }
-    }
-    for c in &categories {
-        let who = format!("category {} ({})", c.legacy_id, c.name);
-        referenced.add(c.icon_image, who.clone(), false);
-        referenced.add(c.icon_secondary_image, who, false);
-    }
-    let default_coach = match transform::choose_default_coach(&coaches, &s.transform.default_coach) {
-        Ok(c) => Some(c.clone()),
-        Err(e) => {
-            problems.push(e);
-            None
-        }
-    };
-    let warnings = warnings.iter().map(|w| w.to_string()).collect();
-    Ok(default_coach.map(|default_coach| Transformed { coaches, categories, config, default_coach, order, referenced, warnings }))
+    /// Category (id, parent id).
+    nodes: Vec<(i32, Option<i32>)>,
+    uses: Vec<Use>,
+    warnings: Vec<transform::Warning>,
 }
 
 fn table(source: ConfigSource) -> &'static str {
@@ -229,169 +165,247 @@ fn table(source: ConfigSource) -> &'static str {
     }
 }
 
-/// An image the load needs, with whether its bytes must be uploaded.
-struct Planned {
-    stored: StoredImage,
-    upload: bool,
-}
-
-fn plan_images(
-    tx: &mut postgres::Transaction<'_>,
-    target: &mut Client,
-    storage: &dyn Storage,
-    s: &Settings,
-    referenced: &Referenced,
-    problems: &mut Vec<String>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Planned>, EtlError> {
-    let ids: Vec<i32> = referenced.users.keys().copied().collect();
-    let mut heads: BTreeMap<i32, ImageHead> = BTreeMap::new();
-    extract::image_heads(tx, &ids, |h| {
-        heads.insert(h.id, h);
+/// Streams the rows through the transform into the staging tables.
+fn stage_rows(tx: &mut postgres::Transaction<'_>, target: &mut Client, s: &Settings, problems: &mut Vec<String>) -> Result<Gathered, EtlError> {
+    let mut g = Gathered::default();
+    let mut copy = Copy::coaches(target).map_err(EtlError::Load)?;
+    extract::coaches(tx, |row| {
+        let c = transform::coach(&row, &s.transform, &mut g.warnings);
+        copy.coach(&c)?;
+        for id in [c.photo_image, c.small_image, c.medium_image, c.large_image].into_iter().flatten() {
+            g.uses.push((id, true, c.legacy_id));
+        }
+        g.coaches.push(Coach { bio: None, prompt: None, voice_id: None, ..c });
         Ok(())
     })
     .map_err(EtlError::Source)?;
-    let known: BTreeMap<i32, (String, String, i64, String)> = target
-        .query("SELECT legacy_image_id, bucket, path, byte_size, sha256 FROM legacy_image_map WHERE legacy_image_id = ANY($1)", &[&ids])
-        .map_err(|e| EtlError::Load(load::describe(&e)))?
-        .iter()
-        .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4))))
-        .collect();
-    let mut planned = Vec::new();
-    for (id, users) in &referenced.users {
-        let used_by = users.join(", ");
-        let Some(head) = heads.get(id) else {
-            problems.push(format!("image {id} is used by {used_by} but tls_image has no row {id}"));
-            continue;
-        };
-        let detected = match images::detect(&head.head, head.extension.as_deref()) {
+    copy.finish().map_err(EtlError::Load)?;
+
+    let mut copy = Copy::categories(target).map_err(EtlError::Load)?;
+    extract::categories(tx, |row| {
+        let c = transform::category(&row, &mut g.warnings);
+        copy.category(&c)?;
+        for id in [c.icon_image, c.icon_secondary_image].into_iter().flatten() {
+            g.uses.push((id, false, c.legacy_id));
+        }
+        g.nodes.push((row.id, row.parent_id));
+        Ok(())
+    })
+    .map_err(EtlError::Source)?;
+    copy.finish().map_err(EtlError::Load)?;
+
+    let mut copy = Copy::configs(target).map_err(EtlError::Load)?;
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    extract::configs(tx, |row| {
+        let label = format!("{} {}", table(row.source), row.id);
+        match transform::config_key(&row) {
+            Err(e) => problems.push(format!("{label}: {e}")),
+            Ok(key) if key == transform::DEFAULT_COACH_KEY => {
+                problems.push(format!("{label} becomes the key {key}, which the import writes itself; rename it"))
+            }
+            Ok(key) => {
+                if let Some(first) = keys.insert(key.clone(), label.clone()) {
+                    problems.push(format!("{first} and {label} both become the app_config key {key}; rename one of them"));
+                }
+            }
+        }
+        if let Some(r) = transform::config(&row, &mut g.warnings) {
+            copy.config(&r)?;
+        }
+        Ok(())
+    })
+    .map_err(EtlError::Source)?;
+    copy.finish().map_err(EtlError::Load)?;
+
+    if g.coaches.is_empty() {
+        problems.push("tls_coach has no rows, so there is no default coach".into());
+    }
+    if let Err(found) = hierarchy::parent_first_order(&g.nodes) {
+        problems.extend(found.iter().map(|p| p.to_string()));
+    }
+    Ok(g)
+}
+
+/// Reads the head of every referenced image (size and SHA-256 from the
+/// server, the first bytes for the type) and stages where it goes.
+fn stage_images(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage: &dyn Storage, s: &Settings, g: &mut Gathered, problems: &mut Vec<String>, warnings: &mut Vec<String>) -> Result<u64, EtlError> {
+    g.uses.sort_unstable();
+    g.uses.dedup();
+    let ids: Vec<i32> = g.uses.iter().map(|u| u.0).collect::<BTreeSet<_>>().into_iter().collect();
+    let uses = &g.uses;
+    let coaches = &g.coaches;
+    let used_by = |id: i32| -> String {
+        let from = uses.partition_point(|u| u.0 < id);
+        let to = uses.partition_point(|u| u.0 <= id);
+        let who: Vec<String> = uses[from..to]
+            .iter()
+            .map(|&(_, coach, legacy)| match coach {
+                true => match coaches.binary_search_by_key(&legacy, |c| c.legacy_id) {
+                    Ok(i) => format!("coach {legacy} ({})", coaches[i].name),
+                    Err(_) => format!("coach {legacy}"),
+                },
+                false => format!("category {legacy}"),
+            })
+            .collect();
+        who.join(", ")
+    };
+    let mut staged = 0;
+    let mut next = 0; // ids[..next] have been answered or reported missing
+    let mut copy = Copy::images(target).map_err(EtlError::Load)?;
+    let missing = |upto: usize, next: &mut usize, problems: &mut Vec<String>| {
+        for &id in &ids[*next..upto] {
+            problems.push(format!("image {id} is used by {} but tls_image has no row {id}", used_by(id)));
+        }
+        *next = upto;
+    };
+    extract::image_heads(tx, &ids, |h: ImageHead| {
+        let at = ids.partition_point(|&i| i < h.id);
+        missing(at, &mut next, problems);
+        next = at + 1;
+        let detected = match images::detect(&h.head, h.extension.as_deref()) {
             Ok(d) => d,
             Err(e) => {
-                problems.push(format!("image {id} (used by {used_by}) cannot be read: {e}"));
-                continue;
+                problems.push(format!("image {} (used by {}) cannot be read: {e}", h.id, used_by(h.id)));
+                return Ok(());
             }
         };
         if let Some(m) = &detected.mismatch {
-            warnings.push(format!("image {id}: {m}; stored as {}", detected.content_type));
+            warnings.push(format!("image {}: {m}; stored as {}", h.id, detected.content_type));
         }
-        let bucket = if referenced.by_coach.contains(id) { &s.coach_bucket } else { &s.category_bucket };
-        let path = images::object_path(*id, &detected);
-        let stored = StoredImage {
-            id: *id,
-            url: storage.public_url(bucket, &path),
-            bucket: bucket.clone(),
-            path,
-            byte_size: head.byte_size,
-            sha256: head.sha256.clone(),
-            content_type: detected.content_type.to_string(),
-        };
-        let same = known.get(id).is_some_and(|(b, p, size, sha)| *b == stored.bucket && *p == stored.path && *size == stored.byte_size && *sha == stored.sha256);
-        let upload = !same || !storage.exists(&stored.bucket, &stored.path).map_err(|e| EtlError::Storage(e.to_string()))?;
-        planned.push(Planned { stored, upload });
-    }
-    Ok(planned)
-}
-
-/// Ids the target's legacy_id_map already gives another new id: refused.
-fn id_collisions(target: &mut Client, t: &Transformed) -> Result<Vec<String>, EtlError> {
-    let mut mine: Vec<(String, i32, String)> = Vec::new();
-    mine.extend(t.coaches.iter().map(|c| ("coach".to_string(), c.legacy_id, c.id.clone())));
-    mine.extend(t.categories.iter().map(|c| ("category".to_string(), c.legacy_id, c.id.clone())));
-    mine.extend(t.config.iter().filter_map(|r| r.source.map(|(s, id)| (load::entity(s).to_string(), id, r.key.clone()))));
-    let (entities, legacy, new): (Vec<String>, Vec<i32>, Vec<String>) = mine.into_iter().fold((vec![], vec![], vec![]), |mut acc, (e, l, n)| {
-        acc.0.push(e);
-        acc.1.push(l);
-        acc.2.push(n);
-        acc
-    });
-    let rows = target
-        .query(
-            "SELECT format('legacy %s %s is mapped to %s in legacy_id_map, but this import gives it %s', m.entity, m.legacy_id, m.new_id, x.new_id)
-               FROM unnest($1::text[], $2::int4[], $3::text[]) AS x(entity, legacy_id, new_id)
-               JOIN legacy_id_map m ON m.entity = x.entity AND m.legacy_id = x.legacy_id AND m.new_id <> x.new_id
-             UNION ALL
-             SELECT format('%s %s is mapped from legacy id %s in legacy_id_map, but this import gives it to legacy id %s', m.entity, m.new_id, m.legacy_id, x.legacy_id)
-               FROM unnest($1::text[], $2::int4[], $3::text[]) AS x(entity, legacy_id, new_id)
-               JOIN legacy_id_map m ON m.entity = x.entity AND m.new_id = x.new_id AND m.legacy_id <> x.legacy_id",
-            &[&entities, &legacy, &new],
-        )
-        .map_err(|e| EtlError::Load(load::describe(&e)))?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
-}
-
-fn upload(tx: &mut postgres::Transaction<'_>, storage: &dyn Storage, planned: &[Planned], s: &Settings) -> Result<u64, EtlError> {
-    let todo: BTreeMap<i32, &StoredImage> = planned.iter().filter(|p| p.upload).map(|p| (p.stored.id, &p.stored)).collect();
-    if todo.is_empty() {
-        return Ok(0);
-    }
-    let buckets: BTreeSet<&str> = todo.values().map(|i| i.bucket.as_str()).collect();
-    for b in buckets {
-        storage.ensure_bucket(b).map_err(|e| EtlError::Storage(format!("bucket {b}: {e}")))?;
-    }
-    let total: u64 = todo.values().map(|i| i.byte_size as u64).sum();
-    let bar = Bar::bytes("uploading images", total, s.progress);
-    let ids: Vec<i32> = todo.keys().copied().collect();
-    let mut sent = 0;
-    extract::image_bytes(tx, &ids, |id, bytes| {
-        let img = todo[&id];
-        let sha = images::sha256_hex(bytes);
-        if sha != img.sha256 {
-            return Err(format!("image {id} changed while it was being read"));
-        }
-        storage.put(&img.bucket, &img.path, &img.content_type, bytes).map_err(|e| format!("image {id} → {}/{}: {e}", img.bucket, img.path))?;
-        sent += bytes.len() as u64;
-        bar.inc(bytes.len() as u64);
-        Ok(())
+        let from = uses.partition_point(|u| u.0 < h.id);
+        let by_coach = uses[from..].iter().take_while(|u| u.0 == h.id).any(|u| u.1);
+        let bucket = if by_coach { &s.coach_bucket } else { &s.category_bucket };
+        let path = images::object_path(h.id, &detected);
+        let url = storage.public_url(bucket, &path);
+        staged += 1;
+        copy.image(&StagedImage { id: h.id, bucket, path: &path, url: &url, byte_size: h.byte_size, sha256: &h.sha256, content_type: detected.content_type })
     })
-    .map_err(EtlError::Storage)?;
+    .map_err(EtlError::Source)?;
+    missing(ids.len(), &mut next, problems);
+    copy.finish().map_err(EtlError::Load)?;
+    Ok(staged)
+}
+
+/// Rows of the upload plan read per round trip.
+const PLAN_WINDOW: i64 = 10_000;
+
+/// Uploads (or, in a dry run, counts) the staged images that are not in the
+/// image map with the same size, SHA-256, bucket and path, or whose object
+/// is missing from storage. Only their bytes are fetched.
+fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage: &dyn Storage, s: &Settings, report: &mut crate::pipeline::ImageReport) -> Result<(), EtlError> {
+    let buckets: Vec<String> = target
+        .query("SELECT DISTINCT bucket FROM etl_image ORDER BY 1", &[])
+        .map_err(|e| EtlError::Load(load::describe(&e)))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if !s.dry_run {
+        let ensured: Vec<Result<(), String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = buckets.iter().map(|b| scope.spawn(move || storage.ensure_bucket(b).map_err(|e| format!("bucket {b}: {e}")))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("bucket check panicked".into()))).collect()
+        });
+        ensured.into_iter().collect::<Result<Vec<()>, String>>().map_err(EtlError::Storage)?;
+    }
+    let bar = Bar::bytes("uploading images", 0, s.progress && !s.dry_run);
+    // Objects in storage, listed per (bucket, folder) when first needed.
+    let mut listed: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut after = i32::MIN;
+    loop {
+        let rows = target
+            .query(
+                "SELECT s.legacy_image_id, s.bucket, s.path, s.content_type, s.sha256, s.byte_size,
+                        coalesce((m.bucket, m.path, m.byte_size, m.sha256) = (s.bucket, s.path, s.byte_size, s.sha256), false)
+                   FROM etl_image s LEFT JOIN legacy_image_map m USING (legacy_image_id)
+                  WHERE s.legacy_image_id > $1 ORDER BY s.legacy_image_id LIMIT $2",
+                &[&after, &PLAN_WINDOW],
+            )
+            .map_err(|e| EtlError::Load(load::describe(&e)))?;
+        let Some(last) = rows.last() else { break };
+        after = last.get(0);
+        let mut todo = Vec::new();
+        for r in &rows {
+            let img = ToUpload { id: r.get(0), bucket: r.get(1), path: r.get(2), content_type: r.get(3), sha256: r.get(4), byte_size: r.get(5) };
+            let known: bool = r.get(6);
+            if known {
+                let folder = img.path.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+                let key = (img.bucket.clone(), folder);
+                if !listed.contains_key(&key) {
+                    let objects = storage.list(&key.0, &key.1).map_err(|e| EtlError::Storage(format!("listing {}/{}: {e}", key.0, key.1)))?;
+                    listed.insert(key.clone(), objects);
+                }
+                if listed[&key].contains(&img.path) {
+                    report.skipped += 1;
+                    continue;
+                }
+            }
+            todo.push(img);
+        }
+        report.uploaded += todo.len() as u64;
+        let bytes: u64 = todo.iter().map(|i| i.byte_size as u64).sum();
+        if s.dry_run {
+            report.bytes_uploaded += bytes;
+            continue;
+        }
+        bar.grow(bytes);
+        report.bytes_uploaded += upload::run(tx, storage, &todo, s.upload_concurrency, &bar).map_err(|f| match f {
+            upload::Failure::Source(e) => EtlError::Source(e),
+            upload::Failure::Images(failed) => EtlError::Storage(failed.join("; ")),
+        })?;
+    }
     bar.finish();
-    Ok(sent)
+    Ok(())
 }
 
 /// Run the import. `target` must hold the `totalis` schema at its newest
 /// version; `source` is only read.
 pub fn run(source: &mut Client, target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
+    let result = run_staged(source, target, storage, s);
+    stage::drop(target);
+    result
+}
+
+fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
     let started = std::time::Instant::now();
     let mut tx = extract::begin(source).map_err(|e| EtlError::Source(load::describe(&e)))?;
+    stage::create(target).map_err(EtlError::Load)?;
     let bar = Bar::spinner("reading the legacy database", s.progress);
     let mut problems = Vec::new();
-    let transformed = transform_all(&mut tx, s, &mut problems)?;
-    let Some(mut t) = transformed else { return Err(EtlError::Invalid(problems)) };
-    let mut warnings = std::mem::take(&mut t.warnings);
-    let planned = plan_images(&mut tx, target, storage, s, &t.referenced, &mut problems, &mut warnings)?;
-    problems.extend(id_collisions(target, &t)?);
+    let mut g = stage_rows(&mut tx, target, s, &mut problems)?;
+    let mut warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
+    let default_coach = match transform::choose_default_coach(&g.coaches, &s.transform.default_coach) {
+        Ok(c) => Some(c.clone()),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    };
+    let referenced = stage_images(&mut tx, target, storage, s, &mut g, &mut problems, &mut warnings)?;
+    drop(g);
+    stage::analyze(target).map_err(EtlError::Load)?;
+    problems.extend(load::id_collisions(target).map_err(EtlError::Load)?);
     bar.finish();
-    if !problems.is_empty() {
+    let Some(default_coach) = default_coach.filter(|_| problems.is_empty()) else {
         return Err(EtlError::Invalid(problems));
-    }
+    };
 
     let mut report = Report { dry_run: s.dry_run, warnings, ..Report::default() };
-    report.images.referenced = planned.len() as u64;
-    report.images.skipped = planned.iter().filter(|p| !p.upload).count() as u64;
-    report.images.uploaded = planned.iter().filter(|p| p.upload).count() as u64;
-    if s.dry_run {
-        report.images.bytes_uploaded = planned.iter().filter(|p| p.upload).map(|p| p.stored.byte_size as u64).sum();
-    } else {
-        report.images.bytes_uploaded = upload(&mut tx, storage, &planned, s)?;
-    }
+    report.images.referenced = referenced;
+    upload_changed(&mut tx, target, storage, s, &mut report.images)?;
     tx.commit().map_err(|e| EtlError::Source(load::describe(&e)))?;
 
-    // The load: one transaction, parents before children, then the checks.
-    // A dry run does the same and rolls back, so its report is exact.
+    // The load: one transaction, then the checks. A dry run does the same
+    // and rolls back, so its report is exact.
     let bar = Bar::spinner(if s.dry_run { "checking the load (rolled back)" } else { "loading" }, s.progress);
-    let stored: Vec<StoredImage> = planned.into_iter().map(|p| p.stored).collect();
-    let urls: BTreeMap<i32, String> = stored.iter().map(|i| (i.id, i.url.clone())).collect();
-    let by_id: BTreeMap<i32, &Category> = t.categories.iter().map(|c| (c.legacy_id, c)).collect();
-    let ordered: Vec<&Category> = t.order.iter().filter_map(|id| by_id.get(id).copied()).collect();
-    t.config.push(transform::default_coach_row(&t.default_coach.id));
-    let config_keys: Vec<String> = t.config.iter().map(|r| r.key.clone()).collect();
+    let mut copy = Copy::configs(target).map_err(EtlError::Load)?;
+    copy.config(&transform::default_coach_row(&default_coach.id)).map_err(EtlError::Load)?;
+    copy.finish().map_err(EtlError::Load)?;
     let mut load_tx = target.transaction().map_err(|e| EtlError::Load(load::describe(&e)))?;
-    report.image_map = load::images(&mut load_tx, &stored).map_err(EtlError::Load)?;
-    report.coaches = load::coaches(&mut load_tx, &t.coaches, &urls).map_err(EtlError::Load)?;
-    report.categories = load::categories(&mut load_tx, &ordered, &urls).map_err(EtlError::Load)?;
-    report.app_config = load::config(&mut load_tx, &t.config).map_err(EtlError::Load)?;
-    report.not_owned_same_name = load::same_name_not_owned(&mut load_tx, &t.coaches, &t.categories).map_err(EtlError::Load)?;
-    let failed = load::post_checks(&mut load_tx, &t.coaches, &t.categories, &config_keys, &t.default_coach.id).map_err(EtlError::Load)?;
+    report.image_map = load::images(&mut load_tx).map_err(EtlError::Load)?;
+    report.coaches = load::coaches(&mut load_tx).map_err(EtlError::Load)?;
+    report.categories = load::categories(&mut load_tx).map_err(EtlError::Load)?;
+    report.app_config = load::config(&mut load_tx).map_err(EtlError::Load)?;
+    report.not_owned_same_name = load::same_name_not_owned(&mut load_tx).map_err(EtlError::Load)?;
+    let failed = load::post_checks(&mut load_tx, &default_coach.id).map_err(EtlError::Load)?;
     if !failed.is_empty() {
         return Err(EtlError::Checks(failed));
     }
@@ -401,7 +415,7 @@ pub fn run(source: &mut Client, target: &mut Client, storage: &dyn Storage, s: &
         load_tx.commit().map_err(|e| EtlError::Load(load::describe(&e)))?;
     }
     bar.finish();
-    report.default_coach = format!("{} ({}, legacy id {})", t.default_coach.name, t.default_coach.id, t.default_coach.legacy_id);
+    report.default_coach = format!("{} ({}, legacy id {})", default_coach.name, default_coach.id, default_coach.legacy_id);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -35,6 +35,11 @@ impl Bar {
         Bar(bar)
     }
 
+    /// Adds to the total (work found while it is under way).
+    pub fn grow(&self, n: u64) {
+        self.0.inc_length(n);
+    }
+
     pub fn inc(&self, n: u64) {
         self.0.inc(n);
     }

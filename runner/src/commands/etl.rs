@@ -11,15 +11,16 @@
 //!     reference_year: 2025            # default: each row's time_create year
 //!     sex_map: { M: male, F: female, N: non_binary }
 //!     default_coach: Daniel           # exact legacy name, or { legacy_id: 1 }
+//!     upload_concurrency: 8           # uploads in flight at once
 //! ```
+//!
+//! The section's fields are `totalis_etl::Config`'s; this command expands
+//! `${VAR}`, connects, takes the schema's lock and runs the pipeline.
 
-use std::path::PathBuf;
-
-use serde::Deserialize;
 use serde_json::Value;
 use totalis_etl::pipeline::{self, EtlError, Settings};
-use totalis_etl::storage::{FilesystemStorage, HttpOptions, Storage, SupabaseStorage};
-use totalis_etl::transform::{CoachSelector, SexMap};
+use totalis_etl::storage::Storage;
+use totalis_etl::Config;
 
 use crate::commands::status::Format;
 use crate::db::{self, DbUrl};
@@ -27,36 +28,6 @@ use crate::error::{describe_pg, Error, Result};
 use crate::profile::Profile;
 use crate::session::{self, Missing};
 use crate::{history, interpolate, lock, plan};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSpec {
-    source_url: String,
-    target: String,
-    storage: RawStorage,
-    #[serde(default)]
-    reference_year: Option<Value>,
-    #[serde(default)]
-    sex_map: Option<serde_json::Map<String, Value>>,
-    #[serde(default)]
-    default_coach: Option<Value>,
-    #[serde(default)]
-    buckets: Option<RawBuckets>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBuckets {
-    coaches: Option<String>,
-    categories: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-enum RawStorage {
-    Filesystem { root: PathBuf, public_base_url: String },
-    Supabase { url: String, service_key_env: String, timeout: Option<String>, retries: Option<Value> },
-}
 
 /// `${VAR}` in every string of the section.
 fn expand(v: Value, lookup: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Value, String> {
@@ -68,10 +39,6 @@ fn expand(v: Value, lookup: &dyn Fn(&str) -> Option<String>) -> std::result::Res
     })
 }
 
-fn int(v: &Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-}
-
 pub struct Spec {
     pub source_url: String,
     pub target: String,
@@ -79,6 +46,8 @@ pub struct Spec {
     pub settings: Settings,
 }
 
+/// The profile's `etl.totalis` section, `${VAR}`s expanded, read by the
+/// import's own [`Config`]; the Supabase key is registered as a secret.
 pub fn spec(profile: &Profile, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Spec> {
     let bad = |what: String| Error::usage(format!("profile {}, etl.totalis: {what}; see README \"Totalis import\"", profile.name));
     let section = profile
@@ -95,57 +64,17 @@ pub fn spec(profile: &Profile, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
                 .map_err(|e| bad(format!("storage: {e}")))?;
         }
     }
-    let raw: RawSpec = serde_json::from_value(section).map_err(|e| bad(crate::profile::describe_serde(&e)))?;
-    let mut settings = Settings::default();
-    if let Some(y) = &raw.reference_year {
-        let year = int(y).filter(|y| (1900..=2200).contains(y)).ok_or_else(|| bad(format!("reference_year `{y}` is not a year")))?;
-        settings.transform.reference_year = Some(year as i32);
-    }
-    if let Some(map) = raw.sex_map {
-        let pairs = map
-            .into_iter()
-            .map(|(k, v)| match v {
-                Value::Null => Ok((k, None)),
-                Value::String(s) if s == "null" || s.is_empty() => Ok((k, None)),
-                Value::String(s) => Ok((k, Some(s))),
-                other => Err(bad(format!("sex_map value `{other}` for `{k}` is not a text or null"))),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        settings.transform.sex_map = SexMap::from_pairs(pairs).map_err(|e| bad(format!("sex_map: {e}")))?;
-    }
-    settings.transform.default_coach = match raw.default_coach {
-        None => CoachSelector::Name("Daniel".into()),
-        Some(Value::String(name)) => CoachSelector::Name(name),
-        Some(Value::Number(n)) => CoachSelector::LegacyId(n.as_i64().and_then(|n| i32::try_from(n).ok()).ok_or_else(|| bad(format!("default_coach {n} is not a legacy id")))?),
-        Some(Value::Object(o)) => match (o.get("legacy_id"), o.get("name")) {
-            (Some(id), None) => CoachSelector::LegacyId(int(id).and_then(|n| i32::try_from(n).ok()).ok_or_else(|| bad(format!("default_coach.legacy_id `{id}` is not a number")))?),
-            (None, Some(Value::String(n))) => CoachSelector::Name(n.clone()),
-            _ => return Err(bad("default_coach takes a name, or { legacy_id: N } or { name: TEXT }".into())),
-        },
-        Some(other) => return Err(bad(format!("default_coach `{other}` is neither a name nor a legacy id"))),
-    };
-    if let Some(b) = raw.buckets {
-        settings.coach_bucket = b.coaches.unwrap_or(settings.coach_bucket);
-        settings.category_bucket = b.categories.unwrap_or(settings.category_bucket);
-    }
-    let storage: Box<dyn Storage> = match raw.storage {
-        RawStorage::Filesystem { root, public_base_url } => Box::new(FilesystemStorage::new(root, public_base_url)),
-        RawStorage::Supabase { url, service_key_env, timeout, retries } => {
-            let key = lookup(&service_key_env)
-                .filter(|k| !k.trim().is_empty())
-                .ok_or_else(|| bad(format!("the Supabase service key variable {service_key_env} is not set; export it or put it in .env")))?;
-            crate::secrets::register(&key);
-            let mut opts = HttpOptions::default();
-            if let Some(t) = timeout {
-                opts.timeout = crate::duration::parse(&t).map_err(|e| bad(format!("storage.timeout: {e}")))?;
-            }
-            if let Some(r) = retries {
-                opts.retries = int(&r).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| bad(format!("storage.retries `{r}` is not a count")))?;
-            }
-            Box::new(SupabaseStorage::new(url.trim_end_matches('/').to_string(), key, opts))
+    let config = Config::from_value(section).map_err(|e| bad(crate::profile::describe_serde(&e)))?;
+    let settings = config.settings().map_err(bad)?;
+    let secret = |name: &str| {
+        let key = lookup(name);
+        if let Some(k) = key.as_deref().filter(|k| !k.trim().is_empty()) {
+            crate::secrets::register(k);
         }
+        key
     };
-    Ok(Spec { source_url: raw.source_url, target: raw.target, storage, settings })
+    let storage = config.storage(&secret, &crate::duration::parse).map_err(bad)?;
+    Ok(Spec { source_url: config.source_url, target: config.target, storage, settings })
 }
 
 fn map_error(e: EtlError) -> Error {

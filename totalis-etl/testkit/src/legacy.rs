@@ -92,7 +92,7 @@
 
 use std::io::Write;
 
-use crate::model::{ConfigSource, LegacyCategory, LegacyCoach, LegacyConfig, Timestamp};
+use totalis_etl::model::{ConfigSource, LegacyCategory, LegacyCoach, LegacyConfig, Timestamp};
 
 /// DDL of the legacy source tables.
 pub const LEGACY_SCHEMA: &str = include_str!("../sql/legacy_schema.sql");

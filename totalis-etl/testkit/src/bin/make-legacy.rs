@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
-use totalis_etl::legacy::{self, Options, MAX_SCALE};
+use totalis_testkit::legacy::{self, Options, MAX_SCALE};
 
 const USAGE: &str = "\
 usage: make-legacy --url URL [--scale N] [--defects] [--seed S] [--create]
