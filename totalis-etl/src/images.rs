@@ -220,6 +220,14 @@ pub fn object_path(legacy_image_id: i32, d: &Detected) -> String {
     format!("legacy/image_{legacy_image_id}.{}", d.extension)
 }
 
+/// The URL the rows store: the object's public URL and `?v=` with the first
+/// 12 hex digits of the bytes' SHA-256. The object keeps its one path per
+/// legacy id (overwritten when the bytes change), but its URL changes with
+/// the bytes, so caches and the app show a changed picture at once.
+pub fn versioned_url(public_url: &str, sha256_hex: &str) -> String {
+    format!("{public_url}?v={}", &sha256_hex[..sha256_hex.len().min(12)])
+}
+
 /// SHA-256 of the bytes as 64 lowercase hex characters.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     digest::digest(&digest::SHA256, bytes)

@@ -276,7 +276,7 @@ fn stage_images(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage
         let by_coach = uses[from..].iter().take_while(|u| u.0 == h.id).any(|u| u.1);
         let bucket = if by_coach { &s.coach_bucket } else { &s.category_bucket };
         let path = images::object_path(h.id, &detected);
-        let url = storage.public_url(bucket, &path);
+        let url = images::versioned_url(&storage.public_url(bucket, &path), &h.sha256);
         staged += 1;
         copy.image(&StagedImage { id: h.id, bucket, path: &path, url: &url, byte_size: h.byte_size, sha256: &h.sha256, content_type: detected.content_type })
     })

@@ -1,13 +1,15 @@
--- Totalis test data: the target's state before the first import, for local
--- development (reference/totalis.md §7 "Target pre-state"). Applied by
--- `runner migrate --with-test-data` in one transaction after the migrations.
+-- Totalis test data: a target as the app leaves it before the first import,
+-- for local development. Applied by `runner migrate --with-test-data` in one
+-- transaction after the migrations.
 --
--- It reproduces what the original target already held when the import ran:
--- the app's seed coaches Daniel, Sarah and Alex with random-looking ids (not
--- the import's deterministic ids, and with created_at = now(), newer than
--- any legacy row), and the schema-seeded settings ai_config, shortcuts and
--- voice_config. So the import's gates and tests meet same-name coaches it
--- does not own, and config keys that must survive the import.
+-- The app's seed coach Alex (a random-looking id, not one of the import's
+-- deterministic ids, created_at = now()) and the schema-seeded settings
+-- ai_config, shortcuts and voice_config: rows the import does not own and
+-- must leave alone. The app's other seed coaches, Daniel and Sarah, are
+-- left out on purpose: the legacy data has coaches of those names, and a
+-- developer's database (scripts/demo) would end with two of each. The import
+-- test that checks the report of same-name rows (reference/totalis.md §7,
+-- "Target pre-state") inserts them itself.
 --
 -- Deliberately absent: a default_coach row (the original seeded a
 -- placeholder id that named no coach) and any legacy_id_map or
@@ -19,12 +21,6 @@
 
 INSERT INTO coaches (id, name, bio, sex, year_of_birth, voice_id, voice_settings, voice, specialty, is_active)
 VALUES
-    ('3f6b2c1e-8d4a-4b7e-9c15-2a7e4d9b0c31', 'Daniel',
-     'Daniel helps you build calm, steady habits one small step at a time.',
-     'male', 1981, 'alloy', '{"speed": 1.0, "stability": 0.6}', 'default', 'stress and sleep', true),
-    ('b82d9e47-1c3f-4a6d-8e20-5f9a13c7d4e8', 'Sarah',
-     'Sarah is a mindfulness coach who keeps check-ins short and kind.',
-     'female', 1988, 'nova', '{"speed": 0.95, "stability": 0.7}', 'default', 'mindfulness', true),
     ('e41a7c58-6b2d-4f93-a1c8-9d0e3b6f2a75', 'Alex',
      'Alex focuses on movement, energy and getting back on track after setbacks.',
      NULL, NULL, 'echo', '{}', 'default', 'fitness', true)

@@ -118,6 +118,11 @@ impl FakeSupabase {
         self.state().objects.insert((bucket.to_string(), path.to_string()), (content_type.to_string(), bytes.to_vec()));
     }
 
+    /// Deletes an object directly (as if removed behind the import's back).
+    pub fn remove_object(&self, bucket: &str, path: &str) {
+        self.state().objects.remove(&(bucket.to_string(), path.to_string()));
+    }
+
     /// The next `n` uploads answer `status` (e.g. 503) and store nothing.
     pub fn fail_next_puts(&self, n: usize, status: u16) {
         self.state()
@@ -451,4 +456,13 @@ fn list(s: &State, body: &[u8], bucket: &str) -> Response {
         })
         .collect();
     json(200, serde_json::Value::Array(page))
+}
+
+/// A plain GET without credentials, as an app fetches a public URL:
+/// (status, body).
+pub fn get(url: &str) -> (u16, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let body = r.body_mut().read_to_vec().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    (r.status().as_u16(), body)
 }
