@@ -37,73 +37,107 @@ pub fn entity(source: ConfigSource) -> &'static str {
     }
 }
 
-/// Runs `upsert` (an `INSERT … ON CONFLICT DO UPDATE … WHERE (…) IS DISTINCT
-/// FROM (…) RETURNING xmax = 0`) and counts: returned true = new, false =
-/// updated, staged rows not returned = unchanged.
-fn counted(tx: &mut Transaction<'_>, what: &str, staged: &str, upsert: &str) -> Result<Changes, String> {
+/// How one target table is written from the staging tables.
+struct Upsert {
+    table: &'static str,
+    key: &'static [&'static str],
+    /// Key and columns under their target names (plus `created_at`, NULL =
+    /// keep the row's, when `created_at` is set).
+    src: &'static str,
+    /// Columns compared and written (key and created_at aside).
+    columns: &'static [&'static str],
+    created_at: bool,
+    /// More assignments when a row is updated, e.g. `uploaded_at = now()`.
+    on_update: &'static str,
+}
+
+/// One statement: rows that are new or differ in a column are inserted or
+/// updated; the others are not touched (no row lock, no write), so a rerun
+/// with nothing changed writes nothing. Returns the counts.
+fn upsert(tx: &mut Transaction<'_>, u: &Upsert) -> Result<Changes, String> {
+    let list = |prefix: &str, names: &[&str]| names.iter().map(|c| format!("{prefix}{c}")).collect::<Vec<_>>().join(", ");
+    let key = list("", u.key);
+    let cols = list("", u.columns);
+    let join = u.key.iter().map(|k| format!("t.{k} = s.{k}")).collect::<Vec<_>>().join(" AND ");
+    let is_new = format!("t.{} IS NULL", u.key[0]);
+    let mut set: Vec<String> = u.columns.iter().map(|c| format!("{c} = s.{c}")).collect();
+    let (mut ours, mut theirs, mut insert_cols, mut insert_vals) = (list("t.", u.columns), list("s.", u.columns), cols.clone(), cols.clone());
+    if u.created_at {
+        ours.push_str(", t.created_at");
+        theirs.push_str(", coalesce(s.created_at, t.created_at)");
+        insert_cols.push_str(", created_at");
+        insert_vals.push_str(", coalesce(created_at, now())");
+        set.push("created_at = coalesce(s.created_at, t.created_at)".into());
+    }
+    if !u.on_update.is_empty() {
+        set.push(u.on_update.into());
+    }
+    let (table, src, set) = (u.table, u.src, set.join(", "));
     let sql = format!(
-        "WITH up AS ({upsert})
-         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), (SELECT count(*) FROM {staged}) FROM up"
+        "WITH src AS ({src}),
+         changed AS (SELECT s.*, {is_new} AS is_new FROM src s LEFT JOIN {table} t ON {join}
+                      WHERE {is_new} OR ({ours}) IS DISTINCT FROM ({theirs})),
+         ins AS (INSERT INTO {table} ({key}, {insert_cols}) SELECT {key}, {insert_vals} FROM changed WHERE is_new RETURNING 1),
+         upd AS (UPDATE {table} t SET {set} FROM changed s WHERE NOT s.is_new AND {join} RETURNING 1)
+         SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), (SELECT count(*) FROM src)"
     );
-    let row = tx.query_one(&sql, &[]).map_err(|e| format!("{what}: {}", describe(&e)))?;
+    let row = tx.query_one(&sql, &[]).map_err(|e| format!("{table}: {}", describe(&e)))?;
     let (new, updated, total): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
     Ok(Changes { new: new as u64, updated: updated as u64, unchanged: (total - new - updated) as u64 })
 }
 
 pub fn images(tx: &mut Transaction<'_>) -> Result<Changes, String> {
-    counted(
+    upsert(
         tx,
-        "legacy_image_map",
-        "etl_image",
-        "INSERT INTO legacy_image_map AS m (legacy_image_id, bucket, path, public_url, byte_size, sha256, content_type)
-         SELECT legacy_image_id, bucket, path, public_url, byte_size, sha256, content_type FROM etl_image
-         ON CONFLICT (legacy_image_id) DO UPDATE
-            SET bucket = EXCLUDED.bucket, path = EXCLUDED.path, public_url = EXCLUDED.public_url,
-                byte_size = EXCLUDED.byte_size, sha256 = EXCLUDED.sha256, content_type = EXCLUDED.content_type,
-                uploaded_at = now()
-          WHERE (m.bucket, m.path, m.public_url, m.byte_size, m.sha256, m.content_type)
-                IS DISTINCT FROM (EXCLUDED.bucket, EXCLUDED.path, EXCLUDED.public_url, EXCLUDED.byte_size, EXCLUDED.sha256, EXCLUDED.content_type)
-         RETURNING xmax = 0 AS inserted",
+        &Upsert {
+            table: "legacy_image_map",
+            key: &["legacy_image_id"],
+            src: "SELECT legacy_image_id, bucket, path, public_url, byte_size, sha256, content_type FROM etl_image",
+            columns: &["bucket", "path", "public_url", "byte_size", "sha256", "content_type"],
+            created_at: false,
+            on_update: "uploaded_at = now()",
+        },
     )
 }
 
 // created_at follows the legacy time_create; a row without one keeps the
-// time it was first imported (EXCLUDED cannot tell "no time_create" from
-// now(), hence the look-up in the staging table).
+// time it was first imported. Every URL comes from the image map by the
+// row's own image id.
 
+/// is_active is set on insert only, so a coach an operator deactivated stays
+/// deactivated.
 pub fn coaches(tx: &mut Transaction<'_>) -> Result<Changes, String> {
-    // Every URL comes from the image map by the coach's own image id.
-    // is_active is set on insert only, so a coach an operator deactivated
-    // stays deactivated.
-    let ch = counted(
+    let ch = upsert(
         tx,
-        "coaches",
-        "etl_coach",
-        "INSERT INTO coaches AS c (id, name, bio, sex, year_of_birth, voice_id, prompt, photo_url, image_url,
-                                   image_small_url, image_medium_url, image_large_url, created_at)
-         SELECT s.id::uuid, s.name, s.bio, s.sex, s.year_of_birth, s.voice_id, s.prompt, p.public_url, p.public_url,
-                sm.public_url, md.public_url, lg.public_url, coalesce(s.created_at, now())
-           FROM etl_coach s
-           LEFT JOIN legacy_image_map p ON p.legacy_image_id = s.photo_image
-           LEFT JOIN legacy_image_map sm ON sm.legacy_image_id = s.small_image
-           LEFT JOIN legacy_image_map md ON md.legacy_image_id = s.medium_image
-           LEFT JOIN legacy_image_map lg ON lg.legacy_image_id = s.large_image
-         ON CONFLICT (id) DO UPDATE
-            SET name = EXCLUDED.name, bio = EXCLUDED.bio, sex = EXCLUDED.sex, year_of_birth = EXCLUDED.year_of_birth,
-                voice_id = EXCLUDED.voice_id, prompt = EXCLUDED.prompt, photo_url = EXCLUDED.photo_url,
-                image_url = EXCLUDED.image_url, image_small_url = EXCLUDED.image_small_url,
-                image_medium_url = EXCLUDED.image_medium_url, image_large_url = EXCLUDED.image_large_url,
-                created_at = coalesce((SELECT s.created_at FROM etl_coach s WHERE s.id = EXCLUDED.id::text), c.created_at)
-          WHERE (c.name, c.bio, c.sex, c.year_of_birth, c.voice_id, c.prompt, c.photo_url, c.image_url,
-                 c.image_small_url, c.image_medium_url, c.image_large_url, c.created_at)
-                IS DISTINCT FROM
-                (EXCLUDED.name, EXCLUDED.bio, EXCLUDED.sex, EXCLUDED.year_of_birth, EXCLUDED.voice_id, EXCLUDED.prompt,
-                 EXCLUDED.photo_url, EXCLUDED.image_url, EXCLUDED.image_small_url, EXCLUDED.image_medium_url,
-                 EXCLUDED.image_large_url,
-                 coalesce((SELECT s.created_at FROM etl_coach s WHERE s.id = EXCLUDED.id::text), c.created_at))
-         RETURNING xmax = 0 AS inserted",
+        &Upsert {
+            table: "coaches",
+            key: &["id"],
+            src: "SELECT s.id::uuid AS id, s.name, s.bio, s.sex, s.year_of_birth, s.voice_id, s.prompt, p.public_url AS photo_url,
+                         p.public_url AS image_url, sm.public_url AS image_small_url, md.public_url AS image_medium_url,
+                         lg.public_url AS image_large_url, s.created_at
+                    FROM etl_coach s
+                    LEFT JOIN legacy_image_map p ON p.legacy_image_id = s.photo_image
+                    LEFT JOIN legacy_image_map sm ON sm.legacy_image_id = s.small_image
+                    LEFT JOIN legacy_image_map md ON md.legacy_image_id = s.medium_image
+                    LEFT JOIN legacy_image_map lg ON lg.legacy_image_id = s.large_image",
+            columns: &[
+                "name",
+                "bio",
+                "sex",
+                "year_of_birth",
+                "voice_id",
+                "prompt",
+                "photo_url",
+                "image_url",
+                "image_small_url",
+                "image_medium_url",
+                "image_large_url",
+            ],
+            created_at: true,
+            on_update: "",
+        },
     )?;
-    map_ids(tx, "SELECT 'coach', legacy_id, id FROM etl_coach")?;
+    map_ids(tx, "SELECT 'coach' AS entity, legacy_id, id AS new_id FROM etl_coach")?;
     Ok(ch)
 }
 
@@ -111,76 +145,71 @@ pub fn coaches(tx: &mut Transaction<'_>) -> Result<Changes, String> {
 /// the statement. `icon` is what older app versions read: the primary icon's
 /// URL, else the secondary's, as the old tool wrote it.
 pub fn categories(tx: &mut Transaction<'_>) -> Result<Changes, String> {
-    let ch = counted(
+    let ch = upsert(
         tx,
-        "categories",
-        "etl_category",
-        "INSERT INTO categories AS c (id, parent_id, name, name_short, description, icon, icon_url, icon_secondary_url,
-                                      sort_order, primary_color, secondary_color, show_checkin_history, checkin_enabled,
-                                      followup_chat_enabled, followup_timer, prompt_checkin, prompt_checkin_2,
-                                      guidelines_file_text, max_questions, scope, created_at)
-         SELECT s.id::uuid, s.parent_id::uuid, s.name, s.name_short, s.description, coalesce(i.public_url, i2.public_url),
-                i.public_url, i2.public_url, s.sort_order, s.primary_color, s.secondary_color, s.show_checkin_history,
-                s.checkin_enabled, s.followup_chat_enabled, s.followup_timer, s.prompt_checkin, s.prompt_checkin_2,
-                s.guidelines_file_text, s.max_questions, s.scope, coalesce(s.created_at, now())
-           FROM etl_category s
-           LEFT JOIN legacy_image_map i ON i.legacy_image_id = s.icon_image
-           LEFT JOIN legacy_image_map i2 ON i2.legacy_image_id = s.icon_secondary_image
-         ON CONFLICT (id) DO UPDATE
-            SET parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, name_short = EXCLUDED.name_short,
-                description = EXCLUDED.description, icon = EXCLUDED.icon, icon_url = EXCLUDED.icon_url,
-                icon_secondary_url = EXCLUDED.icon_secondary_url, sort_order = EXCLUDED.sort_order,
-                primary_color = EXCLUDED.primary_color, secondary_color = EXCLUDED.secondary_color,
-                show_checkin_history = EXCLUDED.show_checkin_history, checkin_enabled = EXCLUDED.checkin_enabled,
-                followup_chat_enabled = EXCLUDED.followup_chat_enabled, followup_timer = EXCLUDED.followup_timer,
-                prompt_checkin = EXCLUDED.prompt_checkin, prompt_checkin_2 = EXCLUDED.prompt_checkin_2,
-                guidelines_file_text = EXCLUDED.guidelines_file_text, max_questions = EXCLUDED.max_questions,
-                scope = EXCLUDED.scope,
-                created_at = coalesce((SELECT s.created_at FROM etl_category s WHERE s.id = EXCLUDED.id::text), c.created_at)
-          WHERE (c.parent_id, c.name, c.name_short, c.description, c.icon, c.icon_url, c.icon_secondary_url, c.sort_order,
-                 c.primary_color, c.secondary_color, c.show_checkin_history, c.checkin_enabled, c.followup_chat_enabled,
-                 c.followup_timer, c.prompt_checkin, c.prompt_checkin_2, c.guidelines_file_text, c.max_questions, c.scope,
-                 c.created_at)
-                IS DISTINCT FROM
-                (EXCLUDED.parent_id, EXCLUDED.name, EXCLUDED.name_short, EXCLUDED.description, EXCLUDED.icon,
-                 EXCLUDED.icon_url, EXCLUDED.icon_secondary_url, EXCLUDED.sort_order, EXCLUDED.primary_color,
-                 EXCLUDED.secondary_color, EXCLUDED.show_checkin_history, EXCLUDED.checkin_enabled,
-                 EXCLUDED.followup_chat_enabled, EXCLUDED.followup_timer, EXCLUDED.prompt_checkin,
-                 EXCLUDED.prompt_checkin_2, EXCLUDED.guidelines_file_text, EXCLUDED.max_questions, EXCLUDED.scope,
-                 coalesce((SELECT s.created_at FROM etl_category s WHERE s.id = EXCLUDED.id::text), c.created_at))
-         RETURNING xmax = 0 AS inserted",
+        &Upsert {
+            table: "categories",
+            key: &["id"],
+            src: "SELECT s.id::uuid AS id, s.parent_id::uuid AS parent_id, s.name, s.name_short, s.description,
+                         coalesce(i.public_url, i2.public_url) AS icon, i.public_url AS icon_url, i2.public_url AS icon_secondary_url,
+                         s.sort_order, s.primary_color, s.secondary_color, s.show_checkin_history, s.checkin_enabled,
+                         s.followup_chat_enabled, s.followup_timer, s.prompt_checkin, s.prompt_checkin_2, s.guidelines_file_text,
+                         s.max_questions, s.scope, s.created_at
+                    FROM etl_category s
+                    LEFT JOIN legacy_image_map i ON i.legacy_image_id = s.icon_image
+                    LEFT JOIN legacy_image_map i2 ON i2.legacy_image_id = s.icon_secondary_image",
+            columns: &[
+                "parent_id",
+                "name",
+                "name_short",
+                "description",
+                "icon",
+                "icon_url",
+                "icon_secondary_url",
+                "sort_order",
+                "primary_color",
+                "secondary_color",
+                "show_checkin_history",
+                "checkin_enabled",
+                "followup_chat_enabled",
+                "followup_timer",
+                "prompt_checkin",
+                "prompt_checkin_2",
+                "guidelines_file_text",
+                "max_questions",
+                "scope",
+            ],
+            created_at: true,
+            on_update: "",
+        },
     )?;
-    map_ids(tx, "SELECT 'category', legacy_id, id FROM etl_category")?;
+    map_ids(tx, "SELECT 'category' AS entity, legacy_id, id AS new_id FROM etl_category")?;
     Ok(ch)
 }
 
 pub fn config(tx: &mut Transaction<'_>) -> Result<Changes, String> {
-    let ch = counted(
+    let ch = upsert(
         tx,
-        "app_config",
-        "etl_config",
-        "INSERT INTO app_config AS a (key, value, description, is_public, created_at)
-         SELECT key, value, description, is_public, coalesce(created_at, now()) FROM etl_config
-         ON CONFLICT (key) DO UPDATE
-            SET value = EXCLUDED.value, description = EXCLUDED.description, is_public = EXCLUDED.is_public,
-                created_at = coalesce((SELECT s.created_at FROM etl_config s WHERE s.key = EXCLUDED.key), a.created_at)
-          WHERE (a.value, a.description, a.is_public, a.created_at)
-                IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.description, EXCLUDED.is_public,
-                                  coalesce((SELECT s.created_at FROM etl_config s WHERE s.key = EXCLUDED.key), a.created_at))
-         RETURNING xmax = 0 AS inserted",
+        &Upsert {
+            table: "app_config",
+            key: &["key"],
+            src: "SELECT key, value, description, is_public, created_at FROM etl_config",
+            columns: &["value", "description", "is_public"],
+            created_at: true,
+            on_update: "",
+        },
     )?;
-    map_ids(tx, "SELECT entity, legacy_id, key FROM etl_config WHERE entity IS NOT NULL")?;
+    map_ids(tx, "SELECT entity, legacy_id, key AS new_id FROM etl_config WHERE entity IS NOT NULL")?;
     Ok(ch)
 }
 
 /// `legacy_id_map` rows (entity, legacy id, new id) from a staging query.
-fn map_ids(tx: &mut Transaction<'_>, rows: &str) -> Result<(), String> {
-    tx.batch_execute(&format!(
-        "INSERT INTO legacy_id_map AS m (entity, legacy_id, new_id) {rows}
-         ON CONFLICT (entity, legacy_id) DO UPDATE SET new_id = EXCLUDED.new_id, imported_at = now()
-          WHERE m.new_id IS DISTINCT FROM EXCLUDED.new_id"
-    ))
-    .map_err(|e| format!("legacy_id_map: {}", describe(&e)))
+fn map_ids(tx: &mut Transaction<'_>, rows: &'static str) -> Result<(), String> {
+    upsert(
+        tx,
+        &Upsert { table: "legacy_id_map", key: &["entity", "legacy_id"], src: rows, columns: &["new_id"], created_at: false, on_update: "imported_at = now()" },
+    )
+    .map(|_| ())
 }
 
 /// Every (entity, legacy id, new id) the import would map.
@@ -234,8 +263,8 @@ pub fn post_checks(tx: &mut Transaction<'_>, default_coach_id: &str) -> Result<V
              SELECT c.id FROM categories c JOIN etl_category s ON c.id = s.id::uuid WHERE c.parent_id IS NULL
              UNION SELECT c.id FROM categories c JOIN reach r ON c.parent_id = r.id)
          SELECT format('category %s (%s) is not reachable from a root', c.id, c.name)
-           FROM categories c JOIN etl_category s ON c.id = s.id::uuid
-          WHERE c.id NOT IN (SELECT id FROM reach) ORDER BY c.name LIMIT 20",
+           FROM categories c JOIN etl_category s ON c.id = s.id::uuid LEFT JOIN reach r ON r.id = c.id
+          WHERE r.id IS NULL ORDER BY c.name LIMIT 20",
         &[],
     )?);
     problems.extend(lines(

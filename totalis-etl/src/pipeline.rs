@@ -371,6 +371,7 @@ fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s
     let bar = Bar::spinner("reading the legacy database", s.progress);
     let mut problems = Vec::new();
     let mut g = stage_rows(&mut tx, target, s, &mut problems)?;
+    log::debug!("rows read, transformed and staged after {:?}", started.elapsed());
     let mut warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
     let default_coach = match transform::choose_default_coach(&g.coaches, &s.transform.default_coach) {
         Ok(c) => Some(c.clone()),
@@ -380,9 +381,11 @@ fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s
         }
     };
     let referenced = stage_images(&mut tx, target, storage, s, &mut g, &mut problems, &mut warnings)?;
+    log::debug!("image heads read and staged after {:?}", started.elapsed());
     drop(g);
     stage::analyze(target).map_err(EtlError::Load)?;
     problems.extend(load::id_collisions(target).map_err(EtlError::Load)?);
+    log::debug!("gates checked after {:?}", started.elapsed());
     bar.finish();
     let Some(default_coach) = default_coach.filter(|_| problems.is_empty()) else {
         return Err(EtlError::Invalid(problems));
@@ -392,6 +395,7 @@ fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s
     report.images.referenced = referenced;
     upload_changed(&mut tx, target, storage, s, &mut report.images)?;
     tx.commit().map_err(|e| EtlError::Source(load::describe(&e)))?;
+    log::debug!("{} images uploaded after {:?}", report.images.uploaded, started.elapsed());
 
     // The load: one transaction, then the checks. A dry run does the same
     // and rolls back, so its report is exact.
@@ -405,7 +409,9 @@ fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s
     report.categories = load::categories(&mut load_tx).map_err(EtlError::Load)?;
     report.app_config = load::config(&mut load_tx).map_err(EtlError::Load)?;
     report.not_owned_same_name = load::same_name_not_owned(&mut load_tx).map_err(EtlError::Load)?;
+    log::debug!("loaded after {:?}", started.elapsed());
     let failed = load::post_checks(&mut load_tx, &default_coach.id).map_err(EtlError::Load)?;
+    log::debug!("checked after {:?}", started.elapsed());
     if !failed.is_empty() {
         return Err(EtlError::Checks(failed));
     }

@@ -186,6 +186,7 @@ fn error(status: u16, code: &str, error: &str, message: &str) -> Response {
 /// Answers requests on one connection until the client closes it.
 fn serve(mut conn: TcpStream, state: &Mutex<State>, key: &str) -> std::io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(5)))?;
+    conn.set_nodelay(true)?;
     while let Some(req) = read_request(&mut conn)? {
         let delay = {
             let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -268,10 +269,12 @@ fn write_response(conn: &mut TcpStream, method: &str, resp: &Response, close: bo
         resp.body.len(),
         if close { "close" } else { "keep-alive" }
     );
-    conn.write_all(head.as_bytes())?;
+    // One write: a head and a body sent apart meet Nagle and delayed ACKs.
+    let mut out = head.into_bytes();
     if method != "HEAD" {
-        conn.write_all(&resp.body)?;
+        out.extend_from_slice(&resp.body);
     }
+    conn.write_all(&out)?;
     conn.flush()
 }
 
