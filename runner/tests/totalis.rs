@@ -343,13 +343,13 @@ fn storage_failing_on_the_kth_upload_then_a_rerun_ends_complete_without_duplicat
     let fs = s.filesystem();
     let failing = FailAfter::new(&fs, 7);
     let before = data_fingerprint(&mut dst);
-    let err = pipeline::run(&mut src, &mut dst, &failing, &settings()).unwrap_err();
+    let err = pipeline::run(&mut src, &mut [], &mut dst, &failing, &settings()).unwrap_err();
     assert!(matches!(err, EtlError::Storage(_)), "{err}");
     assert!(err.to_string().contains("injected failure"), "{err}");
     assert_eq!(data_fingerprint(&mut dst), before, "no database change after a failed upload");
     assert_eq!(files(&s.storage).len(), 7);
 
-    let report = pipeline::run(&mut src, &mut dst, &fs, &settings()).unwrap();
+    let report = pipeline::run(&mut src, &mut [], &mut dst, &fs, &settings()).unwrap();
     assert_eq!(report.coaches.new, 8);
     let stored = count(&mut dst, "SELECT count(*) FROM legacy_image_map");
     assert_eq!(report.images.uploaded as i64, stored, "the rerun uploads everything again (overwrites): the map had none");
@@ -495,7 +495,7 @@ fn rows_the_old_tool_wrote_with_the_same_ids_are_updated_in_place() {
         ids::category_id(legacy::ROOT_WITH_PARENT_ZERO)
     ))
     .unwrap();
-    let report = pipeline::run(&mut src, &mut dst, &s.filesystem(), &settings()).unwrap();
+    let report = pipeline::run(&mut src, &mut [], &mut dst, &s.filesystem(), &settings()).unwrap();
     assert_eq!((report.coaches.new, report.coaches.updated), (7, 1));
     assert_eq!(report.categories.updated, 1);
     assert_eq!(count(&mut dst, "SELECT count(*) FROM coaches WHERE name = 'Daniel'"), 1, "not duplicated");
@@ -510,7 +510,7 @@ fn images_go_to_supabase_storage_over_its_http_api() {
     let fake = FakeSupabase::start();
     let storage = SupabaseStorage::new(fake.url.clone(), fake.key.clone(), HttpOptions { retries: 2, backoff: std::time::Duration::from_millis(10), ..HttpOptions::default() });
     fake.fail_next_puts(2, 503);
-    let report = pipeline::run(&mut src, &mut dst, &storage, &settings()).unwrap();
+    let report = pipeline::run(&mut src, &mut [], &mut dst, &storage, &settings()).unwrap();
     let objects = fake.objects();
     let stored = count(&mut dst, "SELECT count(*) FROM legacy_image_map");
     assert_eq!(objects.len() as i64, stored);
@@ -523,14 +523,14 @@ fn images_go_to_supabase_storage_over_its_http_api() {
     assert!(url.contains(&format!("{bucket}/{path}?v=")), "{url}");
     // Rerun: skipped by hash, nothing uploaded.
     let puts = fake.put_count();
-    let again = pipeline::run(&mut src, &mut dst, &storage, &settings()).unwrap();
+    let again = pipeline::run(&mut src, &mut [], &mut dst, &storage, &settings()).unwrap();
     assert_eq!(again.images.uploaded, 0);
     assert_eq!(fake.put_count(), puts);
     assert_complete_in_objects(&mut src, &mut dst, &fake);
     // An object deleted from storage behind the import's back is uploaded again.
     let (bucket, path) = objects.keys().next().unwrap().clone();
     fake.remove_object(&bucket, &path);
-    let repaired = pipeline::run(&mut src, &mut dst, &storage, &settings()).unwrap();
+    let repaired = pipeline::run(&mut src, &mut [], &mut dst, &storage, &settings()).unwrap();
     assert_eq!((repaired.images.uploaded, fake.put_count()), (1, puts + 1));
     assert_complete_in_objects(&mut src, &mut dst, &fake);
 }

@@ -138,28 +138,52 @@ pub fn configs(tx: &mut Transaction<'_>, mut f: impl FnMut(LegacyConfig) -> Resu
     Ok(())
 }
 
-/// What is known of an image before its bytes are read.
+/// An image as the source server describes it, its bytes left there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageHead {
     pub id: i32,
     pub extension: Option<String>,
     pub byte_size: i64,
-    /// Lowercase hex SHA-256 of the bytes, computed by the source server.
-    pub sha256: String,
+    /// SHA-256 of the bytes, computed by the source server.
+    pub sha256: [u8; 32],
     /// The first `HEAD_BYTES` bytes, for type detection.
     pub head: Vec<u8>,
 }
 
-/// Size, SHA-256 (computed by the server, so the bytes stay there) and first
-/// bytes of the given images, in id order.
-pub fn image_heads(tx: &mut Transaction<'_>, ids: &[i32], mut f: impl FnMut(ImageHead) -> Result<(), String>) -> Result<(), String> {
+/// The snapshot of `tx`, for [`image_heads_in`] on other connections.
+pub fn export_snapshot(tx: &mut Transaction<'_>) -> Result<String, String> {
+    let row = tx.query_one("SELECT pg_export_snapshot()", &[]).map_err(|e| format!("exporting the snapshot: {e}"))?;
+    col(&row, 0)
+}
+
+/// [`image_heads`] on another connection, in the snapshot `snapshot` of the
+/// main one (so both see the same data).
+pub fn image_heads_in(client: &mut Client, snapshot: &str, part: i32, parts: i32, f: impl FnMut(ImageHead) -> Result<(), String>) -> Result<(), String> {
+    let mut tx = client.transaction().map_err(|e| e.to_string())?;
+    let quoted = snapshot.replace('\'', "''");
+    tx.batch_execute(&format!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '{quoted}'"))
+        .map_err(|e| format!("joining the snapshot: {e}"))?;
+    image_heads(&mut tx, part, parts, f)
+}
+
+/// Size, SHA-256 and first bytes of every image a coach or category uses
+/// whose `id % parts = part`, in id order. The server hashes the bytes, so
+/// they stay there; hashing is what an unchanged rerun mostly waits for, so
+/// parts run on several connections at once.
+pub fn image_heads(tx: &mut Transaction<'_>, part: i32, parts: i32, mut f: impl FnMut(ImageHead) -> Result<(), String>) -> Result<(), String> {
     let sql = format!(
-        "SELECT id, extension, coalesce(length(data), 0)::int8, encode(sha256(coalesce(data, ''::bytea)), 'hex'),
+        "SELECT id, extension, coalesce(length(data), 0)::int8, sha256(coalesce(data, ''::bytea)),
                 substring(coalesce(data, ''::bytea) from 1 for {HEAD_BYTES})
-           FROM tls_image WHERE id = ANY($1) ORDER BY id"
+           FROM tls_image
+          WHERE id IN (SELECT unnest(ARRAY[image_id, image30_id, image45_id, image60_id]) FROM tls_coach
+                       UNION SELECT unnest(ARRAY[icon_id, icon_id_secondary]) FROM tls_category)
+            AND id % $1 = $2
+          ORDER BY id"
     );
-    stream(tx, &sql, &[&ids], HEAD_BATCH, |r| {
-        f(ImageHead { id: col(r, 0)?, extension: col(r, 1)?, byte_size: col(r, 2)?, sha256: col(r, 3)?, head: col(r, 4)? })
+    stream(tx, &sql, &[&parts, &part], HEAD_BATCH, |r| {
+        let sha: &[u8] = col(r, 3)?;
+        let sha256 = sha.try_into().map_err(|_| format!("column sha256: {} bytes, not 32", sha.len()))?;
+        f(ImageHead { id: col(r, 0)?, extension: col(r, 1)?, byte_size: col(r, 2)?, sha256, head: col(r, 4)? })
     })
     .map_err(|e| format!("reading tls_image: {e}"))
 }

@@ -226,18 +226,85 @@ fn stage_rows(tx: &mut postgres::Transaction<'_>, target: &mut Client, s: &Setti
     Ok(g)
 }
 
-/// Reads the head of every referenced image (size and SHA-256 from the
-/// server, the first bytes for the type) and stages where it goes.
-fn stage_images(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage: &dyn Storage, s: &Settings, g: &mut Gathered, problems: &mut Vec<String>, warnings: &mut Vec<String>) -> Result<u64, EtlError> {
+/// An image head after type detection, its first bytes dropped.
+struct Hashed {
+    id: i32,
+    byte_size: i64,
+    sha256: [u8; 32],
+    detected: Result<images::Detected, String>,
+}
+
+impl Hashed {
+    fn of(h: ImageHead) -> Hashed {
+        let detected = images::detect(&h.head, h.extension.as_deref());
+        Hashed { id: h.id, byte_size: h.byte_size, sha256: h.sha256, detected }
+    }
+}
+
+/// Every referenced image hashed by the source server: on the `hashers`
+/// connections (in the snapshot of `tx`) while `meanwhile` runs on this
+/// thread, or, without hashers, on `tx` after it.
+fn hash_images<T>(tx: &mut postgres::Transaction<'_>, hashers: &mut [Client], meanwhile: impl FnOnce(&mut postgres::Transaction<'_>) -> T) -> (T, Result<Vec<Hashed>, EtlError>) {
+    if hashers.is_empty() {
+        let out = meanwhile(tx);
+        let mut hashed = Vec::new();
+        let read = extract::image_heads(tx, 0, 1, |h| {
+            hashed.push(Hashed::of(h));
+            Ok(())
+        });
+        return (out, read.map(|_| hashed).map_err(EtlError::Source));
+    }
+    let snapshot = match extract::export_snapshot(tx) {
+        Ok(s) => s,
+        Err(e) => return (meanwhile(tx), Err(EtlError::Source(e))),
+    };
+    let parts = hashers.len() as i32;
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = hashers
+            .iter_mut()
+            .enumerate()
+            .map(|(part, client)| {
+                let snapshot = snapshot.as_str();
+                scope.spawn(move || {
+                    let mut hashed = Vec::new();
+                    extract::image_heads_in(client, snapshot, part as i32, parts, |h| {
+                        hashed.push(Hashed::of(h));
+                        Ok(())
+                    })
+                    .map(|_| hashed)
+                })
+            })
+            .collect();
+        let out = meanwhile(tx);
+        let mut all = Vec::new();
+        for job in jobs {
+            match job.join().unwrap_or_else(|_| Err("a hashing thread panicked".into())) {
+                Ok(part) => all.extend(part),
+                Err(e) => return (out, Err(EtlError::Source(e))),
+            }
+        }
+        all.sort_unstable_by_key(|h| h.id);
+        (out, Ok(all))
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stages where each referenced image goes; gate problems for images that
+/// are missing, empty or of an unknown type.
+fn stage_images(target: &mut Client, storage: &dyn Storage, s: &Settings, g: &mut Gathered, hashed: Vec<Hashed>, problems: &mut Vec<String>, warnings: &mut Vec<String>) -> Result<u64, EtlError> {
     g.uses.sort_unstable();
     g.uses.dedup();
-    let ids: Vec<i32> = g.uses.iter().map(|u| u.0).collect::<BTreeSet<_>>().into_iter().collect();
     let uses = &g.uses;
     let coaches = &g.coaches;
-    let used_by = |id: i32| -> String {
+    let users = |id: i32| {
         let from = uses.partition_point(|u| u.0 < id);
-        let to = uses.partition_point(|u| u.0 <= id);
-        let who: Vec<String> = uses[from..to]
+        &uses[from..uses.partition_point(|u| u.0 <= id)]
+    };
+    let used_by = |id: i32| -> String {
+        let who: Vec<String> = users(id)
             .iter()
             .map(|&(_, coach, legacy)| match coach {
                 true => match coaches.binary_search_by_key(&legacy, |c| c.legacy_id) {
@@ -249,42 +316,41 @@ fn stage_images(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage
             .collect();
         who.join(", ")
     };
-    let mut staged = 0;
-    let mut next = 0; // ids[..next] have been answered or reported missing
-    let mut copy = Copy::images(target).map_err(EtlError::Load)?;
-    let missing = |upto: usize, next: &mut usize, problems: &mut Vec<String>| {
-        for &id in &ids[*next..upto] {
+    let ids: Vec<i32> = uses.iter().map(|u| u.0).collect::<BTreeSet<_>>().into_iter().collect();
+    for &id in &ids {
+        if hashed.binary_search_by_key(&id, |h| h.id).is_err() {
             problems.push(format!("image {id} is used by {} but tls_image has no row {id}", used_by(id)));
         }
-        *next = upto;
-    };
-    extract::image_heads(tx, &ids, |h: ImageHead| {
-        let at = ids.partition_point(|&i| i < h.id);
-        missing(at, &mut next, problems);
-        next = at + 1;
-        let detected = match images::detect(&h.head, h.extension.as_deref()) {
+    }
+    let mut staged = 0;
+    let mut copy = Copy::images(target).map_err(EtlError::Load)?;
+    for h in hashed.into_iter().filter(|h| ids.binary_search(&h.id).is_ok()) {
+        let detected = match h.detected {
             Ok(d) => d,
             Err(e) => {
                 problems.push(format!("image {} (used by {}) cannot be read: {e}", h.id, used_by(h.id)));
-                return Ok(());
+                continue;
             }
         };
         if let Some(m) = &detected.mismatch {
             warnings.push(format!("image {}: {m}; stored as {}", h.id, detected.content_type));
         }
-        let from = uses.partition_point(|u| u.0 < h.id);
-        let by_coach = uses[from..].iter().take_while(|u| u.0 == h.id).any(|u| u.1);
+        let by_coach = users(h.id).iter().any(|u| u.1);
         let bucket = if by_coach { &s.coach_bucket } else { &s.category_bucket };
         let path = images::object_path(h.id, &detected);
-        let url = images::versioned_url(&storage.public_url(bucket, &path), &h.sha256);
+        let sha256 = hex(&h.sha256);
+        let url = images::versioned_url(&storage.public_url(bucket, &path), &sha256);
         staged += 1;
-        copy.image(&StagedImage { id: h.id, bucket, path: &path, url: &url, byte_size: h.byte_size, sha256: &h.sha256, content_type: detected.content_type })
-    })
-    .map_err(EtlError::Source)?;
-    missing(ids.len(), &mut next, problems);
+        copy.image(&StagedImage { id: h.id, bucket, path: &path, url: &url, byte_size: h.byte_size, sha256: &sha256, content_type: detected.content_type })
+            .map_err(EtlError::Load)?;
+    }
     copy.finish().map_err(EtlError::Load)?;
     Ok(staged)
 }
+
+/// Connections on which the source server hashes images at once (see
+/// [`run`]); the runner opens this many besides the main one.
+pub const HASHERS: usize = 2;
 
 /// Rows of the upload plan read per round trip.
 const PLAN_WINDOW: i64 = 10_000;
@@ -357,21 +423,25 @@ fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, stora
 }
 
 /// Run the import. `target` must hold the `totalis` schema at its newest
-/// version; `source` is only read.
-pub fn run(source: &mut Client, target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
-    let result = run_staged(source, target, storage, s);
+/// version; `source` is only read. `hashers` (may be empty) are more
+/// connections to the source on which its server hashes the images while
+/// `source` reads the rows.
+pub fn run(source: &mut Client, hashers: &mut [Client], target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
+    let result = run_staged(source, hashers, target, storage, s);
     stage::drop(target);
     result
 }
 
-fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
+fn run_staged(source: &mut Client, hashers: &mut [Client], target: &mut Client, storage: &dyn Storage, s: &Settings) -> Result<Report, EtlError> {
     let started = std::time::Instant::now();
     let mut tx = extract::begin(source).map_err(|e| EtlError::Source(load::describe(&e)))?;
     stage::create(target).map_err(EtlError::Load)?;
     let bar = Bar::spinner("reading the legacy database", s.progress);
     let mut problems = Vec::new();
-    let mut g = stage_rows(&mut tx, target, s, &mut problems)?;
-    log::debug!("rows read, transformed and staged after {:?}", started.elapsed());
+    let (gathered, hashed) = hash_images(&mut tx, hashers, |tx| stage_rows(tx, target, s, &mut problems));
+    let mut g = gathered?;
+    let hashed = hashed?;
+    log::debug!("rows staged and images hashed after {:?}", started.elapsed());
     let mut warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
     let default_coach = match transform::choose_default_coach(&g.coaches, &s.transform.default_coach) {
         Ok(c) => Some(c.clone()),
@@ -380,9 +450,9 @@ fn run_staged(source: &mut Client, target: &mut Client, storage: &dyn Storage, s
             None
         }
     };
-    let referenced = stage_images(&mut tx, target, storage, s, &mut g, &mut problems, &mut warnings)?;
-    log::debug!("image heads read and staged after {:?}", started.elapsed());
+    let referenced = stage_images(target, storage, s, &mut g, hashed, &mut problems, &mut warnings)?;
     drop(g);
+    log::debug!("images staged after {:?}", started.elapsed());
     stage::analyze(target).map_err(EtlError::Load)?;
     problems.extend(load::id_collisions(target).map_err(EtlError::Load)?);
     log::debug!("gates checked after {:?}", started.elapsed());

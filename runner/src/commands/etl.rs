@@ -101,11 +101,18 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
     spec.settings.progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && log::log_enabled!(log::Level::Info);
 
     let source_url = DbUrl::parse(&spec.source_url).map_err(|e| e.context("etl.totalis.source_url"))?;
-    let mut source = db::connect(&source_url, profile.connect_timeout, "runner etl totalis (read-only)")
-        .map_err(|e| e.into_error().context("legacy database (etl.totalis.source_url)"))?;
-    source
-        .batch_execute("SET default_transaction_read_only = on")
-        .map_err(|e| Error::failed(format!("legacy database: {}", describe_pg(&e))))?;
+    let connect_source = || -> Result<postgres::Client> {
+        let mut source = db::connect(&source_url, profile.connect_timeout, "runner etl totalis (read-only)")
+            .map_err(|e| e.into_error().context("legacy database (etl.totalis.source_url)"))?;
+        source
+            .batch_execute("SET default_transaction_read_only = on")
+            .map_err(|e| Error::failed(format!("legacy database: {}", describe_pg(&e))))?;
+        Ok(source)
+    };
+    let mut source = connect_source()?;
+    // More connections on which the legacy server hashes the images while
+    // the first one reads the rows.
+    let mut hashers = (0..pipeline::HASHERS).map(|_| connect_source()).collect::<Result<Vec<_>>>()?;
 
     let mut s = session::open(&target, super::migrate::timeouts(profile), Missing::Fail, "runner etl totalis")?;
     s.require_supported(&target.name)?;
@@ -134,7 +141,7 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
     // The schema's migration lock: no migrate or second import meanwhile.
     let key = lock::key(&s.database, target.schema.name);
     lock::acquire(&mut s.client, key, profile.lock_timeout, &target.name)?;
-    let result = pipeline::run(&mut source, &mut s.client, spec.storage.as_ref(), &spec.settings);
+    let result = pipeline::run(&mut source, &mut hashers, &mut s.client, spec.storage.as_ref(), &spec.settings);
     lock::release(&mut s.client, key);
     let report = result.map_err(map_error).map_err(|e| e.context(format!("[{}]", target.name)))?;
     match format {
