@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use totalis_etl::legacy::{self, Options};
+use totalis_testkit::legacy::{self, Options};
 
 /// Every reserved URL character, unicode and spaces.
 const HARD: &str = "test-password-/?#[]@!$&'()*+,;=:% ü€空 end";
