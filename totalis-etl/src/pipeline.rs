@@ -358,7 +358,7 @@ const PLAN_WINDOW: i64 = 10_000;
 /// Uploads (or, in a dry run, counts) the staged images that are not in the
 /// image map with the same size, SHA-256, bucket and path, or whose object
 /// is missing from storage. Only their bytes are fetched.
-fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage: &dyn Storage, s: &Settings, report: &mut crate::pipeline::ImageReport) -> Result<(), EtlError> {
+fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, storage: &dyn Storage, s: &Settings, report: &mut ImageReport) -> Result<(), EtlError> {
     let buckets: Vec<String> = target
         .query("SELECT DISTINCT bucket FROM etl_image ORDER BY 1", &[])
         .map_err(|e| EtlError::Load(load::describe(&e)))?

@@ -22,25 +22,43 @@ use crate::storage::Storage;
 /// Bytes handed to the workers and not yet uploaded, at most.
 pub const IN_FLIGHT_BYTES: i64 = 2 * extract::CHUNK_BYTES;
 
+/// Images handed to a worker at once: fewer hand-offs (each wakes a
+/// thread, a system call) for small images, and still every worker busy.
+const BATCH_IMAGES: usize = 8;
+/// Bytes handed to a worker at once (a larger image goes alone).
+const BATCH_BYTES: i64 = 512 << 10;
+
 /// Bytes in flight, and a signal when some are freed.
 #[derive(Default)]
 struct Budget {
-    used: Mutex<i64>,
+    /// (bytes in flight, whether the fetching thread waits for some to go).
+    state: Mutex<(i64, bool)>,
     freed: Condvar,
 }
 
 impl Budget {
     /// Waits until `n` more bytes fit (always true when nothing is in flight).
     fn take(&self, n: i64, stop: &AtomicBool) {
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        while *used > 0 && *used + n > IN_FLIGHT_BYTES && !stop.load(Ordering::SeqCst) {
-            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.0 > 0 && state.0 + n > IN_FLIGHT_BYTES && !stop.load(Ordering::SeqCst) {
+            state.1 = true;
+            state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
-        *used += n;
+        state.0 += n;
     }
 
+    /// Frees `n` bytes; wakes the fetching thread only if it waits.
     fn give(&self, n: i64) {
-        *self.used.lock().unwrap_or_else(|e| e.into_inner()) -= n;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 -= n;
+        if std::mem::take(&mut state.1) {
+            self.freed.notify_all();
+        }
+    }
+
+    /// Wakes the fetching thread, to see that the run stops.
+    fn wake(&self) {
+        let _state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         self.freed.notify_all();
     }
 }
@@ -71,38 +89,49 @@ pub fn run(tx: &mut Transaction<'_>, storage: &dyn Storage, images: &[ToUpload],
     let stop = AtomicBool::new(false);
     let sent = AtomicU64::new(0);
     let failures = Mutex::new(Vec::new());
-    let (jobs, queue) = mpsc::channel::<(usize, Row)>();
+    // Batches of (index in `images`, row with its bytes).
+    let (jobs, queue) = mpsc::channel::<Vec<(usize, Row)>>();
     let queue = Mutex::new(queue);
     let budget = Budget::default();
     let fetched = std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let job = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                let Ok((at, row)) = job else { return };
-                let result = if stop.load(Ordering::SeqCst) { Ok(0) } else { put(storage, &images[at], &row) };
-                drop(row);
-                budget.give(images[at].byte_size);
-                match result {
-                    Ok(n) => {
-                        sent.fetch_add(n, Ordering::SeqCst);
-                        bar.inc(n);
-                    }
-                    Err(e) => {
-                        failures.lock().unwrap_or_else(|e| e.into_inner()).push(e);
-                        stop.store(true, Ordering::SeqCst);
-                        budget.freed.notify_all();
+                let Ok(batch) = job else { return };
+                let mut freed = 0;
+                for (at, row) in batch {
+                    let result = if stop.load(Ordering::SeqCst) { Ok(0) } else { put(storage, &images[at], &row) };
+                    freed += images[at].byte_size;
+                    match result {
+                        Ok(n) => {
+                            sent.fetch_add(n, Ordering::SeqCst);
+                            bar.inc(n);
+                        }
+                        Err(e) => {
+                            failures.lock().unwrap_or_else(|e| e.into_inner()).push(e);
+                            stop.store(true, Ordering::SeqCst);
+                            budget.wake();
+                        }
                     }
                 }
+                budget.give(freed);
             });
         }
         let mut at = 0;
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
         let fetched = extract::image_bytes(tx, &sizes, |row| {
             if stop.load(Ordering::SeqCst) {
                 return Err(String::new());
             }
-            budget.take(images[at].byte_size, &stop);
-            jobs.send((at, row)).map_err(|_| "the upload workers stopped".to_string())?;
+            batch.push((at, row));
+            batch_bytes += images[at].byte_size;
             at += 1;
+            if batch.len() >= BATCH_IMAGES || batch_bytes >= BATCH_BYTES || at == images.len() {
+                // Counted when handed out: the workers can always free what waits.
+                budget.take(std::mem::take(&mut batch_bytes), &stop);
+                jobs.send(std::mem::take(&mut batch)).map_err(|_| "the upload workers stopped".to_string())?;
+            }
             Ok(())
         });
         drop(jobs);

@@ -1,10 +1,11 @@
 //! Objects as files under `<root>/<bucket>/<path>`, for development, tests
 //! and benchmarks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use super::{check_names, encode_path, encode_segment, Storage, StorageError};
 
@@ -15,13 +16,30 @@ const PARTIAL: &str = ".partial";
 pub struct FilesystemStorage {
     root: PathBuf,
     public_base_url: String,
+    /// Folders made (or found) by this store: a put into one of them costs
+    /// four system calls (create, write, close, rename) and no more.
+    folders: Arc<Mutex<HashSet<PathBuf>>>,
 }
 
 impl FilesystemStorage {
     /// Storage under `root`; public URLs are `<public_base_url>/<bucket>/<path>`.
     pub fn new(root: PathBuf, public_base_url: String) -> Self {
         let public_base_url = public_base_url.trim_end_matches('/').to_string();
-        FilesystemStorage { root, public_base_url }
+        FilesystemStorage { root, public_base_url, folders: Arc::default() }
+    }
+
+    /// Makes the folder of an object (once per folder), inside an existing bucket.
+    fn folder(&self, bucket: &str, dir: &Path) -> Result<(), StorageError> {
+        let mut known = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if known.contains(dir) {
+            return Ok(());
+        }
+        if !self.root.join(bucket).is_dir() {
+            return Err(StorageError::fatal(format!("bucket '{bucket}' does not exist (ensure_bucket first)")));
+        }
+        fs::create_dir_all(dir).map_err(|e| Self::io_error("cannot create directory", dir, e))?;
+        known.insert(dir.to_path_buf());
+        Ok(())
     }
 
     /// The file an object is stored in (whether or not it exists).
@@ -74,13 +92,8 @@ impl Storage for FilesystemStorage {
     /// inside it are created as needed.
     fn put(&self, bucket: &str, path: &str, _content_type: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_names(bucket, path)?;
-        if !self.root.join(bucket).is_dir() {
-            return Err(StorageError::fatal(format!("bucket '{bucket}' does not exist (ensure_bucket first)")));
-        }
         let file = self.file_path(bucket, path);
-        if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir).map_err(|e| Self::io_error("cannot create directory", dir, e))?;
-        }
+        self.folder(bucket, file.parent().unwrap_or(&self.root))?;
         write_atomically(&file, bytes).map_err(|e| Self::io_error("cannot write", &file, e))
     }
 
