@@ -438,7 +438,13 @@ fn run_staged(source: &mut Client, hashers: &mut [Client], target: &mut Client, 
     stage::create(target).map_err(EtlError::Load)?;
     let bar = Bar::spinner("reading the legacy database", s.progress);
     let mut problems = Vec::new();
-    let (gathered, hashed) = hash_images(&mut tx, hashers, |tx| stage_rows(tx, target, s, &mut problems));
+    // The rows, and the gate that needs only them, while the source hashes.
+    let (gathered, hashed) = hash_images(&mut tx, hashers, |tx| {
+        let g = stage_rows(tx, target, s, &mut problems)?;
+        stage::analyze_rows(target).map_err(EtlError::Load)?;
+        problems.extend(load::id_collisions(target).map_err(EtlError::Load)?);
+        Ok(g)
+    });
     let mut g = gathered?;
     let hashed = hashed?;
     log::debug!("rows staged and images hashed after {:?}", started.elapsed());
@@ -452,10 +458,8 @@ fn run_staged(source: &mut Client, hashers: &mut [Client], target: &mut Client, 
     };
     let referenced = stage_images(target, storage, s, &mut g, hashed, &mut problems, &mut warnings)?;
     drop(g);
-    log::debug!("images staged after {:?}", started.elapsed());
-    stage::analyze(target).map_err(EtlError::Load)?;
-    problems.extend(load::id_collisions(target).map_err(EtlError::Load)?);
-    log::debug!("gates checked after {:?}", started.elapsed());
+    stage::analyze_images(target).map_err(EtlError::Load)?;
+    log::debug!("images staged, gates checked after {:?}", started.elapsed());
     bar.finish();
     let Some(default_coach) = default_coach.filter(|_| problems.is_empty()) else {
         return Err(EtlError::Invalid(problems));

@@ -42,9 +42,17 @@ pub fn create(target: &mut Client) -> Result<(), String> {
     target.batch_execute(&format!("SET jit = off; {TABLES}")).map_err(|e| format!("creating the staging tables: {}", describe(&e)))
 }
 
-/// Planner statistics: autovacuum never analyzes temporary tables.
-pub fn analyze(target: &mut Client) -> Result<(), String> {
-    target.batch_execute("ANALYZE etl_coach, etl_category, etl_config, etl_image").map_err(|e| describe(&e))
+/// Planner statistics of the row tables (autovacuum never analyzes
+/// temporary tables); only the columns joins use, not the long texts.
+pub fn analyze_rows(target: &mut Client) -> Result<(), String> {
+    target
+        .batch_execute("ANALYZE etl_coach (id, legacy_id, name); ANALYZE etl_category (id, legacy_id, parent_id, name); ANALYZE etl_config (key, entity, legacy_id)")
+        .map_err(|e| describe(&e))
+}
+
+/// Planner statistics of the image table.
+pub fn analyze_images(target: &mut Client) -> Result<(), String> {
+    target.batch_execute("ANALYZE etl_image").map_err(|e| describe(&e))
 }
 
 pub fn drop(target: &mut Client) {
