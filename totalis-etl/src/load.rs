@@ -218,11 +218,20 @@ const MAPPED: &str = "SELECT 'coach' AS entity, legacy_id, id AS new_id FROM etl
                       UNION ALL SELECT entity, legacy_id, key FROM etl_config WHERE entity IS NOT NULL";
 
 fn lines(tx: &mut impl GenericClient, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<Vec<String>, String> {
+    let at = std::time::Instant::now();
+    let _timed = Timed(at, sql.split_whitespace().take(6).collect::<Vec<_>>().join(" "));
     tx.query(sql, params).map_err(|e| describe(&e))?.iter().map(|r| r.try_get::<_, String>(0).map_err(|e| e.to_string())).collect()
 }
 
 /// A gate: legacy ids the target's legacy_id_map already gives another new
 /// id (or new ids it gives another legacy id). Read-only.
+struct Timed(std::time::Instant, String);
+impl Drop for Timed {
+    fn drop(&mut self) {
+        log::trace!("query {:?}: {}…", self.0.elapsed(), self.1);
+    }
+}
+
 pub fn id_collisions(tx: &mut impl GenericClient) -> Result<Vec<String>, String> {
     lines(
         tx,

@@ -275,7 +275,9 @@ fn hash_images<T>(tx: &mut postgres::Transaction<'_>, hashers: &mut [Client], me
                 })
             })
             .collect();
+        let started = std::time::Instant::now();
         let out = meanwhile(tx);
+        log::debug!("phase extract+staging (rows, id gate): {:?}", started.elapsed());
         let mut all = Vec::new();
         for job in jobs {
             match job.join().unwrap_or_else(|_| Err("a hashing thread panicked".into())) {
@@ -284,6 +286,7 @@ fn hash_images<T>(tx: &mut postgres::Transaction<'_>, hashers: &mut [Client], me
             }
         }
         all.sort_unstable_by_key(|h| h.id);
+        log::debug!("phase hashing (source server, {parts} connections): {:?}", started.elapsed());
         (out, Ok(all))
     })
 }
@@ -373,6 +376,7 @@ fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, stora
         ensured.into_iter().collect::<Result<Vec<()>, String>>().map_err(EtlError::Storage)?;
     }
     let bar = Bar::bytes("uploading images", 0, s.progress && !s.dry_run);
+    let (mut listing, mut uploading) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     // Objects in storage, listed per (bucket, folder) when first needed.
     let mut listed: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     let mut after = i32::MIN;
@@ -396,8 +400,10 @@ fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, stora
                 let folder = img.path.rsplit_once('/').map_or("", |(f, _)| f).to_string();
                 let key = (img.bucket.clone(), folder);
                 if !listed.contains_key(&key) {
+                    let at = std::time::Instant::now();
                     let objects = storage.list(&key.0, &key.1).map_err(|e| EtlError::Storage(format!("listing {}/{}: {e}", key.0, key.1)))?;
                     listed.insert(key.clone(), objects);
+                    listing += at.elapsed();
                 }
                 if listed[&key].contains(&img.path) {
                     report.skipped += 1;
@@ -413,11 +419,14 @@ fn upload_changed(tx: &mut postgres::Transaction<'_>, target: &mut Client, stora
             continue;
         }
         bar.grow(bytes);
+        let at = std::time::Instant::now();
         report.bytes_uploaded += upload::run(tx, storage, &todo, s.upload_concurrency, &bar).map_err(|f| match f {
             upload::Failure::Source(e) => EtlError::Source(e),
             upload::Failure::Images(failed) => EtlError::Storage(failed.join("; ")),
         })?;
+        uploading += at.elapsed();
     }
+    log::debug!("phase storage listing ({} folders): {listing:?}; fetch+upload ({} images): {uploading:?}", listed.len(), report.uploaded);
     bar.finish();
     Ok(())
 }
@@ -478,14 +487,22 @@ fn run_staged(source: &mut Client, hashers: &mut [Client], target: &mut Client, 
     copy.config(&transform::default_coach_row(&default_coach.id)).map_err(EtlError::Load)?;
     copy.finish().map_err(EtlError::Load)?;
     let mut load_tx = target.transaction().map_err(|e| EtlError::Load(load::describe(&e)))?;
+    let mut at = std::time::Instant::now();
+    let mut lap = |what: &str| log::debug!("phase upsert {what}: {:?}", std::mem::replace(&mut at, std::time::Instant::now()).elapsed());
     report.image_map = load::images(&mut load_tx).map_err(EtlError::Load)?;
+    lap("image map");
     report.coaches = load::coaches(&mut load_tx).map_err(EtlError::Load)?;
+    lap("coaches");
     report.categories = load::categories(&mut load_tx).map_err(EtlError::Load)?;
+    lap("categories");
     report.app_config = load::config(&mut load_tx).map_err(EtlError::Load)?;
+    lap("app_config");
     report.not_owned_same_name = load::same_name_not_owned(&mut load_tx).map_err(EtlError::Load)?;
+    lap("same-name check");
     log::debug!("loaded after {:?}", started.elapsed());
     let failed = load::post_checks(&mut load_tx, &default_coach.id).map_err(EtlError::Load)?;
     log::debug!("checked after {:?}", started.elapsed());
+    let committing = std::time::Instant::now();
     if !failed.is_empty() {
         return Err(EtlError::Checks(failed));
     }
@@ -494,6 +511,7 @@ fn run_staged(source: &mut Client, hashers: &mut [Client], target: &mut Client, 
     } else {
         load_tx.commit().map_err(|e| EtlError::Load(load::describe(&e)))?;
     }
+    log::debug!("phase commit: {:?}", committing.elapsed());
     bar.finish();
     report.default_coach = format!("{} ({}, legacy id {})", default_coach.name, default_coach.id, default_coach.legacy_id);
     report.seconds = started.elapsed().as_secs_f64();
