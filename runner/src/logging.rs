@@ -5,7 +5,7 @@ use std::io::Write;
 pub fn init(default: log::LevelFilter) {
     let mut builder = env_logger::Builder::new();
     // Our own lines at the chosen level; dependencies only when they warn.
-    builder.filter_level(log::LevelFilter::Warn).filter_module("runner", default);
+    builder.filter_level(log::LevelFilter::Warn).filter_module("runner", default).filter_module("totalis_etl", default);
     if let Ok(spec) = std::env::var("RUST_LOG") {
         builder.parse_filters(&spec);
     }
