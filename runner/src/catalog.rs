@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use postgres::{GenericClient, SimpleQueryMessage};
+use postgres::{GenericClient, SimpleQueryMessage, SimpleQueryRow};
+use schema_def::SchemaDef;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{canonical, same};
+use crate::error::{Error, Result as RunnerResult};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -67,7 +69,7 @@ pub fn hash(text: &str) -> String {
 /// One round trip: every object of the current schema that no extension
 /// owns, history tables left out. Runs on every major from 13 on (verify
 /// reports on servers too old to migrate).
-const QUERY: &str = r#"
+pub const QUERY: &str = r#"
 WITH ns AS (SELECT current_schema()::regnamespace AS oid),
 ext AS (SELECT objid FROM pg_depend WHERE deptype = 'e'),
 rels AS (
@@ -119,14 +121,26 @@ SELECT 'extension', extname, NULL, NULL, NULL, NULL FROM pg_extension WHERE extn
 "#;
 
 pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error> {
+    let rows: Vec<SimpleQueryRow> = client
+        .simple_query(QUERY)?
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    Ok(from_rows(&rows))
+}
+
+/// The catalog from the rows of `QUERY` (sent alone or in a batch).
+pub fn from_rows(rows: &[SimpleQueryRow]) -> Catalog {
     let mut cat = Catalog::default();
     // (table, column or None for the table) → comment, and function
     // signature → comment, applied at the end because a UNION's rows come in
     // no promised order.
     let mut comments = Vec::new();
     let mut function_comments = Vec::new();
-    for msg in client.simple_query(QUERY)? {
-        let SimpleQueryMessage::Row(row) = msg else { continue };
+    for row in rows {
         let opt = |i: usize| row.try_get(i).ok().flatten().map(str::to_string);
         let f = |i: usize| opt(i).unwrap_or_default();
         match f(0).as_str() {
@@ -183,7 +197,7 @@ pub fn read(client: &mut impl GenericClient) -> Result<Catalog, postgres::Error>
             }
         }
     }
-    Ok(cat)
+    cat
 }
 
 impl Catalog {
@@ -446,6 +460,48 @@ pub fn compare(expected: &Catalog, live: &Catalog, others: &[&Catalog], shared: 
     out
 }
 
+/// Per-version objects as committed: version → (`kind name` → hash).
+pub fn parse_versions(text: &str) -> Result<BTreeMap<i32, BTreeMap<String, String>>, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// A schema's committed per-version catalogs, for comparing a live database
+/// with one version (rollback's check, adopt's matching).
+pub struct VersionCatalogs {
+    pub versions: BTreeMap<i32, BTreeMap<String, String>>,
+    /// Every object any version has.
+    pub all: BTreeSet<String>,
+}
+
+impl VersionCatalogs {
+    pub fn of(def: &SchemaDef) -> RunnerResult<VersionCatalogs> {
+        let text = def.version_catalogs.ok_or_else(|| {
+            Error::usage(format!("schema {} has no version catalogs; run `runner snapshot --schema {}`", def.name, def.name))
+        })?;
+        let versions = parse_versions(text).map_err(|e| Error::failed(format!("version catalogs of {}: {e}", def.name)))?;
+        let all = versions.values().flat_map(|m| m.keys().cloned()).collect();
+        Ok(VersionCatalogs { versions, all })
+    }
+
+    /// The live objects against version `v`: the missing or different
+    /// objects of `v` (as messages), and the present objects that only other
+    /// versions have (as keys; the caller says what they mean).
+    pub fn compare<'a>(&'a self, live: &BTreeMap<String, String>, v: i32) -> (Vec<String>, Vec<&'a String>) {
+        let empty = BTreeMap::new();
+        let expected = self.versions.get(&v).unwrap_or(&empty);
+        let mut own = Vec::new();
+        for (key, hash) in expected {
+            match live.get(key) {
+                None => own.push(format!("{key} is missing")),
+                Some(h) if h != hash => own.push(format!("{key} differs from version {v}")),
+                _ => {}
+            }
+        }
+        let others = self.all.iter().filter(|k| !expected.contains_key(*k) && live.contains_key(*k)).collect();
+        (own, others)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,5 +564,79 @@ mod tests {
         live.functions.get_mut("f()").unwrap().comment = Some("a function".into());
         assert_eq!(compare(&expected, &live, &[], &[]), vec![]);
         assert_eq!(expected.flatten(&[]), live.flatten(&[]));
+    }
+
+    fn col(t: &str, not_null: bool) -> Column {
+        Column { data_type: t.into(), not_null, ..Column::default() }
+    }
+
+    fn users() -> Catalog {
+        let mut c = Catalog::default();
+        let mut users = Table::default();
+        users.columns.insert("id".into(), col("uuid", true));
+        users.columns.insert("email".into(), col("text", true));
+        users.constraints.insert("users_pkey".into(), "PRIMARY KEY (id)".into());
+        c.tables.insert("users".into(), users);
+        c.indexes.insert("users_email_idx".into(), "CREATE INDEX users_email_idx ON public.users USING btree (email)".into());
+        c.functions.insert("touch()".into(), Function { returns: "trigger".into(), language: "plpgsql".into(), body: hash("BEGIN END"), comment: None });
+        c.enums.insert("role".into(), vec!["admin".into(), "user".into()]);
+        c
+    }
+
+    fn failures(f: &[Finding]) -> Vec<String> {
+        f.iter().filter(|f| f.level == Level::Failure).map(|f| format!("{}: {}", f.object, f.detail)).collect()
+    }
+
+    #[test]
+    fn missing_and_changed_objects_are_failures_named_precisely() {
+        let mut live = users();
+        let t = live.tables.get_mut("users").unwrap();
+        t.columns.insert("email".into(), col("character varying(100)", false));
+        t.constraints.clear();
+        live.indexes.clear();
+        live.functions.get_mut("touch()").unwrap().body = hash("BEGIN RETURN NULL; END");
+        live.enums.insert("role".into(), vec!["admin".into()]);
+        assert_eq!(
+            failures(&compare(&users(), &live, &[], &[])),
+            [
+                "column users.email: type: expected text, found character varying(100)",
+                "column users.email: expected NOT NULL, found nullable",
+                "constraint users_pkey on users: missing (expected PRIMARY KEY (id))",
+                "index users_email_idx: missing",
+                "function touch(): body differs from the migrations",
+                "enum role: expected values [admin, user], found [admin]",
+            ]
+        );
+    }
+
+    #[test]
+    fn extra_objects_are_drift_unless_another_schema_in_the_database_owns_them() {
+        let mut live = users();
+        live.tables.insert("audit".into(), Table::default());
+        live.tables.insert("mued_items".into(), Table::default());
+        live.tables.get_mut("users").unwrap().columns.insert("nickname".into(), col("text", false));
+        let mut other = Catalog::default();
+        other.tables.insert("mued_items".into(), Table::default());
+        let f = compare(&users(), &live, &[&other], &[]);
+        assert!(f.iter().all(|f| f.level == Level::Drift), "{f:?}");
+        let drift: Vec<&str> = f.iter().map(|f| f.object.as_str()).collect();
+        assert_eq!(drift, ["column users.nickname", "table audit"]);
+    }
+
+    #[test]
+    fn version_catalogs_name_missing_changed_and_later_objects() {
+        let v1 = users().flatten(&[]);
+        let mut v2 = v1.clone();
+        v2.insert("table projects".into(), hash("id"));
+        let vc = VersionCatalogs { all: v2.keys().cloned().collect(), versions: BTreeMap::from([(1, v1.clone()), (2, v2.clone())]) };
+        // A database at version 2 compared with version 1: the later table is "other".
+        let (own, others) = vc.compare(&v2, 1);
+        assert!(own.is_empty(), "{own:?}");
+        assert_eq!(others, [&"table projects".to_string()]);
+        // A database at version 1 with an edited index compared with version 2.
+        let mut live = v1;
+        live.insert("index users_email_idx".into(), hash("something else"));
+        let (own, _) = vc.compare(&live, 2);
+        assert_eq!(own, ["index users_email_idx differs from version 2", "table projects is missing"]);
     }
 }

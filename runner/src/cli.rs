@@ -6,7 +6,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{adopt, doc, etl, lint, migrate, new, rollback, snapshot, status, verify};
 use crate::error::{Error, Result};
-use crate::profile;
+use crate::output::Format;
+use crate::profile::{self, Profile, Target};
+use crate::target::{Jobs, Shard};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -15,6 +17,7 @@ Examples:
   runner --profile local migrate --dry-run        show what would be applied
   runner --profile render-prod status --format json
   runner --profile socrates-prod --target socrates-auth
+  runner --profile tenants --shard 2/8 --jobs 8      one of eight machines of a fleet
 
 Exit codes: 0 ok, 1 problems found, 2 bad usage or profile, 3 database unreachable
 or login refused, 4 a migration failed (rolled back), 5 timed out waiting for the lock,
@@ -48,6 +51,15 @@ pub struct Global {
     /// Only these targets of the profile (repeatable)
     #[arg(long = "target", global = true, value_name = "NAME")]
     pub targets: Vec<String>,
+    /// Only the targets of shard I of N (0 <= I < N), chosen by a hash of each target's name
+    #[arg(long, global = true, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Work on at most N targets at once [default: every selected target, at most 8]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// After a target fails, still start the remaining ones (migrate, adopt, rollback)
+    #[arg(long, global = true)]
+    pub keep_going: bool,
     /// Variables file loaded before the profile is read [default: .env if present]
     #[arg(long, global = true, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
@@ -91,14 +103,14 @@ pub enum Command {
     Status {
         /// Output format (json: one document on stdout)
         #[arg(long, value_enum, default_value = "text")]
-        format: status::Format,
+        format: Format,
     },
     /// Check each target against its migrations: history, catalog, data integrity (read-only)
     #[command(after_help = "Examples:\n  runner --profile render-prod verify\n  runner --profile render-prod verify --format json     (cron: exit 0 healthy, 1 problems, 3 unreachable)\n  runner --profile local verify --strict                (objects no migration created are failures too)")]
     Verify {
         /// Output format (json: one document on stdout)
         #[arg(long, value_enum, default_value = "text")]
-        format: status::Format,
+        format: Format,
         /// Treat drift (objects no migration created) as failures
         #[arg(long)]
         strict: bool,
@@ -195,7 +207,7 @@ Exit codes: 0 nothing unwaived found, 1 hazards found, 2 bad usage (unknown sche
         schemas: Vec<String>,
         /// Output format (json: one document on stdout, waived findings included)
         #[arg(long, value_enum, default_value = "text")]
-        format: status::Format,
+        format: Format,
         /// Also show style findings (types, robustness); they never fail
         #[arg(long)]
         style: bool,
@@ -226,7 +238,7 @@ Exit codes: 0 done (or nothing to change), 1 the legacy data failed a check (not
         dry_run: bool,
         /// Output format of the report (json: one document on stdout)
         #[arg(long, value_enum, default_value = "text")]
-        format: status::Format,
+        format: Format,
     },
 }
 
@@ -311,14 +323,19 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let dir = profile::resolve_dir(cli.global.profiles_dir.as_deref());
     let prof = profile::load(&dir, &cli.global.profile)?;
-    let targets = prof.select(&cli.global.targets)?;
     log::debug!("profile {} from {}", prof.name, prof.path.display());
+    if let Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) = cli.command {
+        return etl::run(&prof, dry_run, format);
+    }
+    let Some(targets) = select(&prof, &cli.global)? else { return Ok(()) };
+    let jobs = Jobs { max: cli.global.jobs.map(usize::from), keep_going: cli.global.keep_going };
     let top = &cli.migrate;
     match cli.command {
-        None => migrate::run(&prof, &targets, &to_options(top)),
+        None => migrate::run(&prof, &targets, jobs, &to_options(top)),
         Some(Command::Migrate(args)) => migrate::run(
             &prof,
             &targets,
+            jobs,
             &to_options(&MigrateArgs {
                 with_test_data: args.with_test_data || top.with_test_data,
                 dry_run: args.dry_run || top.dry_run,
@@ -328,17 +345,36 @@ pub fn run(cli: Cli) -> Result<()> {
                 allow_hazards: args.allow_hazards || top.allow_hazards,
             }),
         ),
-        Some(Command::Status { format }) => status::run(&prof, &targets, format),
-        Some(Command::Verify { format, strict }) => verify::run(&prof, &targets, format, strict),
+        Some(Command::Status { format }) => status::run(&prof, &targets, jobs, format),
+        Some(Command::Verify { format, strict }) => verify::run(&prof, &targets, jobs, format, strict),
         Some(Command::Rollback { confirm, to, save_backup }) => {
-            rollback::run(&prof, &targets, &rollback::Options { confirm, to, save_backup })
+            rollback::run(&prof, &targets, jobs, &rollback::Options { confirm, to, save_backup })
         }
-        Some(Command::Etl(EtlCommand::Totalis { dry_run, format })) => etl::run(&prof, dry_run, format),
-        Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, &adopt::Options { baseline }),
-        Some(Command::Snapshot { .. } | Command::Doc { .. } | Command::New { .. } | Command::Completions { .. } | Command::Lint { .. }) => {
-            unreachable!("handled before the profile is read")
+        Some(Command::Adopt { baseline }) => adopt::run(&prof, &targets, jobs, &adopt::Options { baseline }),
+        Some(Command::Etl(_) | Command::Snapshot { .. } | Command::Doc { .. } | Command::New { .. } | Command::Completions { .. } | Command::Lint { .. }) => {
+            unreachable!("handled before the targets are selected")
         }
     }
+}
+
+/// The targets `--target` and `--shard` select, URLs expanded and parsed;
+/// `None` when the shard holds none of them (nothing to do).
+fn select(prof: &Profile, g: &Global) -> Result<Option<Vec<Target>>> {
+    let Some(shard) = g.shard else { return prof.select(&g.targets).map(Some) };
+    let in_shard: Vec<String> = prof
+        .targets
+        .iter()
+        .map(|t| t.name.clone())
+        .filter(|n| (g.targets.is_empty() || g.targets.contains(n)) && shard.contains(n))
+        .collect();
+    if in_shard.is_empty() {
+        // An unknown --target name is still refused (URLs need no variables here).
+        prof.select_with(&g.targets, &|_| Some("postgres://unused@localhost/unused".into()))?;
+        log::info!("shard {}/{} of profile {} holds none of the selected targets; nothing to do", shard.index, shard.count, prof.name);
+        return Ok(None);
+    }
+    log::debug!("shard {}/{}: {}", shard.index, shard.count, in_shard.join(", "));
+    prof.select(&in_shard).map(Some)
 }
 
 fn to_options(a: &MigrateArgs) -> migrate::Options {

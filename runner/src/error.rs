@@ -26,9 +26,23 @@ impl Kind {
             Kind::LockTimeout => 5,
         }
     }
+
+    /// Which of several targets' outcomes decides the exit code: a failed
+    /// change first (something is half done), then a database out of reach,
+    /// a lock held by another deploy, a refused option, problems found.
+    pub fn severity(self) -> u8 {
+        match self {
+            Kind::Failed => 5,
+            Kind::Unreachable => 4,
+            Kind::LockTimeout => 3,
+            Kind::Usage => 2,
+            Kind::Problems => 1,
+        }
+    }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
     pub kind: Kind,
     message: String,
@@ -67,13 +81,29 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+/// A driver error: the server's words (never the connection parameters). A
+/// lost connection is "unreachable" (exit 3), anything else a failure (exit 4).
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        let lost = e.is_closed() || e.code().is_some_and(|c| c.code().starts_with("08"));
+        Error::new(if lost { Kind::Unreachable } else { Kind::Failed }, describe_pg(&e))
     }
 }
 
-impl std::error::Error for Error {}
+/// `result.context("target morse")?`: convert the error and say where it happened.
+pub trait Context<T> {
+    fn context(self, prefix: impl fmt::Display) -> Result<T>;
+    fn with_context<D: fmt::Display>(self, prefix: impl FnOnce() -> D) -> Result<T>;
+}
+
+impl<T, E: Into<Error>> Context<T> for std::result::Result<T, E> {
+    fn context(self, prefix: impl fmt::Display) -> Result<T> {
+        self.map_err(|e| e.into().context(prefix))
+    }
+    fn with_context<D: fmt::Display>(self, prefix: impl FnOnce() -> D) -> Result<T> {
+        self.map_err(|e| e.into().context(prefix()))
+    }
+}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -105,6 +135,28 @@ pub fn describe_pg(e: &postgres::Error) -> String {
                 src = inner.source();
             }
             s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_prefixes_and_keeps_the_kind() {
+        let r: Result<()> = Err(Error::lock_timeout("held by pid 7"));
+        let e = r.context("target morse").unwrap_err();
+        assert_eq!(e.kind, Kind::LockTimeout);
+        assert_eq!(e.message(), "target morse: held by pid 7");
+        assert_eq!(e.exit_code(), 5);
+    }
+
+    #[test]
+    fn a_failed_change_outranks_every_other_outcome() {
+        let order = [Kind::Failed, Kind::Unreachable, Kind::LockTimeout, Kind::Usage, Kind::Problems];
+        for pair in order.windows(2) {
+            assert!(pair[0].severity() > pair[1].severity(), "{pair:?}");
         }
     }
 }

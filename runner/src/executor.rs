@@ -1,32 +1,24 @@
-//! Applies a target's pending migrations: under the advisory lock, each
-//! migration and its history row in one transaction sent as one batch (one
-//! round trip), `-- no-transaction` files statement by statement. A change
+//! Applies a target's pending migrations on a session the target layer has
+//! locked: each migration and its history row in one transaction sent as one
+//! batch (one round trip), `-- no-transaction` files statement by statement. A change
 //! that meets a lock waits at most one `lock_timeout` per attempt, and the
 //! profile's `lock_retries` says how many more attempts follow.
 
 use std::time::{Duration, Instant};
 
 use postgres::{Client, SimpleQueryMessage};
+use refinery::Migration;
 use schema_def::SchemaDef;
 
 use crate::error::{describe_pg, Error, Result};
 use crate::history;
-use crate::lock;
 use crate::plan::{self, Plan};
-use crate::profile::Profile;
 use crate::sqlsplit;
 
 pub const NO_TRANSACTION: &str = "-- no-transaction";
 
 pub fn is_no_transaction(sql: &str) -> bool {
     sql.lines().next().is_some_and(|l| l.trim() == NO_TRANSACTION)
-}
-
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub applied: Vec<(String, Duration)>,
-    pub already_current: usize,
-    pub test_data: bool,
 }
 
 /// Refuse plans that cannot be applied safely, before anything runs.
@@ -334,14 +326,31 @@ pub fn apply(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan) -> 
     apply_retrying(client, def, label, plan, 0)
 }
 
+/// The history row of a migration. A transactional migration other than
+/// the run's last commits without waiting for the WAL flush
+/// (`synchronous_commit` off for that transaction only); the last one waits,
+/// and since WAL is flushed in order, every migration of the run is durable
+/// when it returns: one flush per run instead of one per migration. A crash
+/// before that loses the run's latest migrations whole (each with its
+/// history row), and the next run applies them again.
+pub fn record(table: &str, m: &Migration, last: bool) -> String {
+    let insert = history::insert_sql(table, m);
+    if last || is_no_transaction(m.sql().unwrap_or("")) {
+        insert
+    } else {
+        format!("SET LOCAL synchronous_commit = off;\n{insert}")
+    }
+}
+
 /// `apply` with the profile's `lock_retries`.
-fn apply_retrying(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan, lock_retries: u32) -> Result<Vec<(String, Duration)>> {
+pub fn apply_retrying(client: &mut Client, def: &SchemaDef, label: &str, plan: &Plan, lock_retries: u32) -> Result<Vec<(String, Duration)>> {
     let table = def.history_table();
     let mut done = Vec::new();
-    for m in &plan.pending {
+    for (i, m) in plan.pending.iter().enumerate() {
         let file = plan::file_of(def, m);
         let started = Instant::now();
-        if let Err(e) = run_change(client, label, lock_retries, &file, m.sql().unwrap_or(""), &history::insert_sql(&table, m)) {
+        let record = record(&table, m, i + 1 == plan.pending.len());
+        if let Err(e) = run_change(client, label, lock_retries, &file, m.sql().unwrap_or(""), &record) {
             let before = if done.is_empty() {
                 "nothing was applied in this run".to_string()
             } else {
@@ -364,40 +373,6 @@ pub fn apply_test_data(client: &mut Client, def: &SchemaDef, label: &str, lock_r
         .map_err(|e| e.context(format!("{label} (test data rolled back; migrations stay applied)")))?;
     log::info!("[{label}] applied test data in {}", crate::duration::human(started.elapsed()));
     Ok(true)
-}
-
-/// Lock, re-read the history, check, run `gate` on the plan, apply,
-/// optionally load test data, unlock. Nothing is written before `gate` passes.
-#[allow(clippy::too_many_arguments)]
-pub fn migrate_locked(
-    client: &mut Client,
-    def: &SchemaDef,
-    database: &str,
-    label: &str,
-    profile: &Profile,
-    before: &dyn Fn(&mut Client) -> Result<()>,
-    gate: &dyn Fn(&mut Client, &Plan) -> Result<()>,
-    with_test_data: bool,
-) -> Result<Outcome> {
-    let key = lock::key(database, def.name);
-    lock::acquire(client, key, profile.lock_timeout, label)?;
-    let result = (|| {
-        before(client)?;
-        let table = def.history_table();
-        let applied = history::read(client, &table).map_err(|e| e.context(label))?;
-        let plan = plan::plan(def, applied);
-        check(def, &plan).map_err(|e| e.context(label))?;
-        gate(client, &plan)?;
-        client
-            .batch_execute(&history::create_sql(&table))
-            .map_err(|e| Error::failed(format!("{label}: cannot create {table}: {}", describe_pg(&e))))?;
-        let already_current = plan.applied.len();
-        let applied = apply_retrying(client, def, label, &plan, profile.lock_retries)?;
-        let test_data = if with_test_data { apply_test_data(client, def, label, profile.lock_retries)? } else { false };
-        Ok(Outcome { applied, already_current, test_data })
-    })();
-    lock::release(client, key);
-    result
 }
 
 #[cfg(test)]

@@ -112,3 +112,79 @@ pub fn plan(def: &SchemaDef, applied: Vec<AppliedRow>) -> Plan {
     }
     Plan { applied, pending, problems }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn three() -> Vec<Migration> {
+        vec![
+            Migration::unapplied("V1__first", "CREATE TABLE a (id int);").unwrap(),
+            Migration::unapplied("V2__second", "CREATE TABLE b (id int);").unwrap(),
+            Migration::unapplied("V3__third", "CREATE TABLE c (id int);").unwrap(),
+        ]
+    }
+
+    fn def() -> SchemaDef {
+        SchemaDef::bare("t", three)
+    }
+
+    fn applied(m: &Migration) -> AppliedRow {
+        AppliedRow { version: m.version(), name: m.name().into(), applied_on: "2025-01-01T00:00:00Z".into(), checksum: m.checksum().to_string() }
+    }
+
+    fn names(p: &Plan) -> Vec<String> {
+        p.pending.iter().map(|m| m.to_string()).collect()
+    }
+
+    #[test]
+    fn an_empty_history_has_everything_pending_in_order() {
+        let p = plan(&def(), Vec::new());
+        assert_eq!(names(&p), ["V1__first", "V2__second", "V3__third"]);
+        assert!(p.problems.is_empty() && p.applied.is_empty());
+    }
+
+    #[test]
+    fn applied_versions_are_not_pending() {
+        let m = three();
+        let p = plan(&def(), vec![applied(&m[0]), applied(&m[1])]);
+        assert_eq!(names(&p), ["V3__third"]);
+        assert!(p.problems.is_empty());
+        let p = plan(&def(), m.iter().map(applied).collect());
+        assert!(p.pending.is_empty() && p.problems.is_empty());
+    }
+
+    #[test]
+    fn an_edited_file_is_divergent_and_names_both_checksums() {
+        let m = three();
+        let mut edited = applied(&m[0]);
+        edited.checksum = "12345".into();
+        let p = plan(&def(), vec![edited]);
+        assert_eq!(p.problems.len(), 1);
+        let d = p.problems[0].describe();
+        assert_eq!(p.problems[0].kind(), "divergent");
+        assert!(d.contains("V1__first.sql was edited after it was applied") && d.contains("12345"), "{d}");
+    }
+
+    #[test]
+    fn a_renamed_file_is_divergent_as_a_replacement() {
+        let m = three();
+        let mut renamed = applied(&m[1]);
+        renamed.name = "old_name".into();
+        let p = plan(&def(), vec![applied(&m[0]), renamed]);
+        let d = p.problems[0].describe();
+        assert!(d.contains("does not match applied version 2 (V2__old_name)"), "{d}");
+    }
+
+    #[test]
+    fn a_version_missing_from_the_build_and_a_lost_row_below_the_newest_are_problems() {
+        let m = three();
+        let newer = AppliedRow { version: 9, name: "from_the_future".into(), applied_on: String::new(), checksum: "1".into() };
+        let p = plan(&def(), vec![applied(&m[0]), applied(&m[2]), newer]);
+        let kinds: Vec<&str> = p.problems.iter().map(Problem::kind).collect();
+        assert_eq!(kinds, ["missing", "unrecorded"]);
+        assert!(p.problems[0].describe().contains("V9__from_the_future is applied in the database but not in this build"));
+        assert!(p.problems[1].describe().starts_with("V2__second is missing from the history while later versions are recorded (up to V9)"));
+        assert!(p.pending.is_empty());
+    }
+}

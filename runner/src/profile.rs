@@ -402,6 +402,21 @@ impl Profile {
     }
 }
 
+/// How long to wait for a connection, for the migration lock (also the
+/// session's `lock_timeout`) and for one statement.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub lock: Duration,
+    pub statement: Option<Duration>,
+}
+
+impl Profile {
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts { connect: self.connect_timeout, lock: self.lock_timeout, statement: self.statement_timeout }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

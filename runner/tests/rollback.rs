@@ -137,7 +137,7 @@ fn debris_left_by_a_down_script_is_named() {
         connect_timeout: std::time::Duration::from_secs(10), targets: vec![], etl: None,
     };
     let opts = runner::commands::rollback::Options { confirm: true, to: None, save_backup: None };
-    let e = runner::commands::rollback::run(&prof, &[t], &opts).unwrap_err();
+    let e = runner::commands::rollback::run(&prof, &[t], Default::default(), &opts).unwrap_err();
     assert_eq!(e.exit_code(), 1);
     assert!(e.message().contains("table b was left behind"), "{e}");
 }

@@ -176,7 +176,7 @@ fn committed_expected_catalogs_match_what_the_migrations_produce() {
     for def in runner::registry::all() {
         let produced = runner::commands::snapshot::produce(def, &admin_url()).unwrap();
         let committed = runner::catalog::Catalog::from_json(def.expected_catalog.expect("every schema has an expected catalog")).unwrap();
-        let versions = runner::commands::snapshot::parse_versions(def.version_catalogs.expect("every schema has version catalogs")).unwrap();
+        let versions = runner::catalog::parse_versions(def.version_catalogs.expect("every schema has version catalogs")).unwrap();
         assert!(
             produced.newest == committed && produced.versions == versions,
             "{}: {} is out of date; regenerate it with `cargo run -p runner -- snapshot --schema {}` and commit it",

@@ -168,6 +168,25 @@ pub fn assert_all_embedded(def: &SchemaDef) {
 }
 
 impl SchemaDef {
+    /// A migration set with migrations and nothing else (fixtures in tests);
+    /// set other fields with `SchemaDef { .., ..SchemaDef::bare(..) }`.
+    pub fn bare(name: &'static str, list: fn() -> Vec<Migration>) -> SchemaDef {
+        SchemaDef {
+            name,
+            summary: "test fixture",
+            migrations: Embedded { list, dir: "/nonexistent/fixture/migrations" },
+            test_data: None,
+            prerequisites: None,
+            dev_base: None,
+            expected_catalog: None,
+            down: &[],
+            shared_objects: &[],
+            version_catalogs: None,
+            integrity_checks: None,
+            legacy: &[],
+        }
+    }
+
     /// Where `runner snapshot` writes every version's objects:
     /// `<crate>/catalog/<name>.versions.json`.
     pub fn version_catalogs_path(&self) -> std::path::PathBuf {

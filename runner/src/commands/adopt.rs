@@ -20,15 +20,13 @@ use postgres::Client;
 use schema_def::SchemaDef;
 use serde::Serialize;
 
-use crate::catalog;
-use crate::error::{describe_pg, Error, Result};
+use crate::catalog::{self, VersionCatalogs};
+use crate::error::{describe_pg, Context, Error, Result};
 use crate::history::{self, quote_ident, quote_literal};
-use crate::lock;
+use crate::lock::Locked;
 use crate::profile::{Profile, Target};
-use crate::session::{self, Missing};
-
-use super::migrate;
-use super::snapshot::VersionCatalogs;
+use crate::session::{Access, Session};
+use crate::target::{self, Jobs};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -78,12 +76,12 @@ pub fn differences(catalogs: &VersionCatalogs, live: &BTreeMap<String, String>, 
 fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_def::LegacyState, String)>> {
     let mut found = Vec::new();
     for state in def.legacy {
-        let mut tx = client.transaction().map_err(|e| Error::failed(describe_pg(&e)))?;
-        match tx.query(state.evidence, &[]) {
-            Ok(rows) => {
-                if let Some(row) = rows.first() {
-                    let what: Option<String> = crate::db::column(row, 0, &format!("evidence query for {}", state.name))?;
-                    found.push((*state, what.unwrap_or_default()));
+        // One round trip each (simple protocol: the queries are the schema's own).
+        match client.simple_query(state.evidence) {
+            Ok(messages) => {
+                let rows = crate::session::statements(messages);
+                if let Some(row) = rows.last().and_then(|r| r.first()) {
+                    found.push((*state, row.try_get(0).ok().flatten().unwrap_or_default().to_string()));
                 }
             }
             Err(e) if e.code().is_some_and(|c| c.code().starts_with("42")) => {
@@ -91,7 +89,6 @@ fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_d
             }
             Err(e) => return Err(Error::failed(format!("{}: evidence query for {}: {}", def.name, state.name, describe_pg(&e)))),
         }
-        tx.rollback().map_err(|e| Error::failed(describe_pg(&e)))?;
     }
     Ok(found)
 }
@@ -99,9 +96,20 @@ fn legacy_evidence(client: &mut Client, def: &SchemaDef) -> Result<Vec<(schema_d
 /// Decide the version for a database without history (no writes).
 pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Outcome> {
     let catalogs = VersionCatalogs::of(def)?;
-    let newest = (def.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
-    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
+    let live = catalog::read(client)?.flatten(def.shared_objects);
     let evidence = legacy_evidence(client, def)?;
+    choose(def, &catalogs, &live, &evidence, opts)
+}
+
+/// The choice itself, from the live objects and the old tools' evidence.
+pub fn choose(
+    def: &SchemaDef,
+    catalogs: &VersionCatalogs,
+    live: &BTreeMap<String, String>,
+    evidence: &[(schema_def::LegacyState, String)],
+    opts: &Options,
+) -> Result<Outcome> {
+    let newest = (def.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
     let seen: Vec<String> = evidence.iter().map(|(s, what)| format!("{}: {what}", s.name)).collect();
 
     if let Some(v) = opts.baseline {
@@ -113,7 +121,7 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
     if !catalogs.all.iter().any(|k| live.contains_key(k)) && evidence.is_empty() {
         return Ok(Outcome::Empty);
     }
-    let exact = catalogs.versions.keys().rev().copied().find(|v| *v > 0 && differences(&catalogs, &live, *v).is_empty());
+    let exact = catalogs.versions.keys().rev().copied().find(|v| *v > 0 && differences(catalogs, live, *v).is_empty());
     // The old tool's bookkeeping wins unless the objects show a newer version:
     // its converging SQL also removes what the old tool left that we do not own.
     // On a tie the state declared first wins (max_by_key keeps the last).
@@ -133,7 +141,7 @@ pub fn decide(client: &mut Client, def: &SchemaDef, opts: &Options) -> Result<Ou
         .versions
         .keys()
         .filter(|v| **v > 0)
-        .map(|v| (*v, differences(&catalogs, &live, *v)))
+        .map(|v| (*v, differences(catalogs, live, *v)))
         .min_by_key(|(v, d)| (d.len(), -v))
         .unwrap_or((0, Vec::new()));
     let list = shorten(&diffs);
@@ -199,7 +207,7 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
         Reason::Legacy { state, evidence } => format!("{state} ({evidence})"),
     };
     let note = format!("Versions 1 to {} adopted by `runner adopt`, not applied by the runner: {how}.", adopted.version);
-    let mut tx = client.transaction().map_err(|e| Error::failed(describe_pg(&e)))?;
+    let mut tx = client.transaction()?;
     // A version-0 state needs nothing recorded: our migrations converge on it.
     if let Some(sql) = converge.filter(|_| adopted.version > 0) {
         if !sql.trim().is_empty() {
@@ -213,7 +221,7 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
                 Error::failed(format!("re-creating our code ({first}) failed: {} (rolled back, nothing changed)", describe_pg(&e)))
             })?;
         }
-        let live = catalog::read(&mut tx).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
+        let live = catalog::read(&mut tx)?.flatten(def.shared_objects);
         let diffs = differences(&VersionCatalogs::of(def)?, &live, adopted.version);
         if !diffs.is_empty() {
             return Err(Error::problems(format!(
@@ -234,7 +242,7 @@ fn record(client: &mut Client, def: &SchemaDef, adopted: &Adopted, converge: Opt
         sql.push_str(&format!("COMMENT ON TABLE {} IS {};", quote_ident(&table), quote_literal(&note)));
         tx.batch_execute(&sql).map_err(|e| Error::failed(format!("recording the adopted versions failed: {} (nothing was recorded)", describe_pg(&e))))?;
     }
-    tx.commit().map_err(|e| Error::failed(format!("committing the adoption failed: {}", describe_pg(&e))))
+    tx.commit().context("committing the adoption failed")
 }
 
 /// A managed database whose history lost rows (deleted by hand): record the
@@ -253,7 +261,7 @@ fn repair(client: &mut Client, def: &SchemaDef, applied: &[history::AppliedRow],
         None => {
             let gaps: Vec<String> = unrecorded.iter().filter(|m| m.version() < newest_recorded).map(|m| m.to_string()).collect();
             let catalogs = VersionCatalogs::of(def)?;
-            let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
+            let live = catalog::read(client)?.flatten(def.shared_objects);
             let reached = catalogs.versions.keys().copied().find(|v| *v >= newest_recorded && differences(&catalogs, &live, *v).is_empty());
             match reached {
                 Some(v) => (v, Reason::Catalog),
@@ -309,53 +317,67 @@ fn shorten(diffs: &[String]) -> String {
     list
 }
 
-/// Adopt one target: under the migration lock, decide and record.
-pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Missing) -> Result<Outcome> {
-    let newest = (t.schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
-    if let Some(v) = opts.baseline.filter(|v| !(1..=newest).contains(v)) {
-        return Err(Error::usage(format!("{}: --baseline {v}: schema {} has versions 1 to {newest}; nothing was changed", t.name, t.schema.name)));
+/// Nothing for `adopt` to do, so no lock is needed: the history records
+/// every embedded version (no gap, nothing pending, nothing unknown) and
+/// `--baseline`, if given, is covered by it.
+pub fn nothing_to_adopt(s: &Session, baseline: Option<i32>) -> bool {
+    let Some(last) = s.plan.applied.last() else { return false };
+    if !(s.plan.pending.is_empty() && s.plan.problems.is_empty() && baseline.is_none_or(|v| v <= last.version)) {
+        return false;
     }
-    let mut s = session::open(t, migrate::timeouts(profile), missing, "runner adopt")?;
-    s.require_supported(&t.name)?;
-    let key = lock::key(&s.database, t.schema.name);
-    lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
-    let result = (|| {
-        let applied = history::read(&mut s.client, &t.schema.history_table())
-            .map_err(|e| e.context(&t.name))?;
-        if let Some(last) = applied.last() {
-            // A deploy hook may keep `--adopt --baseline N` after the first
-            // run: a baseline the history already covers is fine.
-            if let Some(v) = opts.baseline.filter(|v| *v > last.version) {
-                return Err(Error::usage(format!(
-                    "{}: --baseline {v} disagrees with the history, which records versions up to V{}; nothing was changed: drop --baseline (it is for a database without history, or for versions missing below the newest recorded one)",
-                    t.name, last.version
-                )));
-            }
-            return repair(&mut s.client, t.schema, &applied, opts).map_err(|e| e.context(&t.name));
+    log_outcome(s.name(), s.schema(), &Outcome::AlreadyManaged { newest: last.version });
+    true
+}
+
+/// Adopt one target on its locked session (the history was read under the
+/// lock): decide and record, or repair a managed history that lost rows. The
+/// session's plan is stale afterwards: read the history again before
+/// planning on it (`Locked::create_history`).
+pub fn adopt_locked(s: &mut Locked, opts: &Options) -> Result<Outcome> {
+    let name = s.name().to_string();
+    let schema = s.schema();
+    let newest = (schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
+    if let Some(v) = opts.baseline.filter(|v| !(1..=newest).contains(v)) {
+        return Err(Error::usage(format!("{name}: --baseline {v}: schema {} has versions 1 to {newest}; nothing was changed", schema.name)));
+    }
+    let applied = s.plan.applied.clone();
+    let outcome = if let Some(last) = applied.last() {
+        // A deploy hook may keep `--adopt --baseline N` after the first
+        // run: a baseline the history already covers is fine.
+        if let Some(v) = opts.baseline.filter(|v| *v > last.version) {
+            return Err(Error::usage(format!(
+                "{name}: --baseline {v} disagrees with the history, which records versions up to V{}; nothing was changed: drop --baseline (it is for a database without history, or for versions missing below the newest recorded one)",
+                last.version
+            )));
         }
-        let outcome = decide(&mut s.client, t.schema, opts).map_err(|e| e.context(&t.name))?;
+        repair(&mut s.client, schema, &applied, opts).context(&name)?
+    } else {
+        let outcome = decide(&mut s.client, schema, opts).context(&name)?;
         if let Outcome::Adopted(a) = &outcome {
             let converge = match &a.reason {
-                Reason::Legacy { state, .. } => t.schema.legacy.iter().find(|l| l.name == state).map(|l| l.converge),
+                Reason::Legacy { state, .. } => schema.legacy.iter().find(|l| l.name == state).map(|l| l.converge),
                 _ => None,
             };
-            record(&mut s.client, t.schema, a, converge).map_err(|e| e.context(&t.name))?;
+            record(&mut s.client, schema, a, converge).context(&name)?;
         }
-        Ok(outcome)
-    })();
-    lock::release(&mut s.client, key);
-    let outcome = result?;
-    let newest = (t.schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
-    match &outcome {
-        Outcome::AlreadyManaged { newest: v } => log::info!("[{}] already managed by the runner (history up to V{v}); nothing to adopt", t.name),
+        outcome
+    };
+    log_outcome(&name, schema, &outcome);
+    Ok(outcome)
+}
+
+fn log_outcome(name: &str, schema: &SchemaDef, outcome: &Outcome) {
+    let newest = (schema.migrations.list)().iter().map(|m| m.version()).max().unwrap_or(0);
+    match outcome {
+        Outcome::AlreadyManaged { newest: v } => log::info!("[{name}] already managed by the runner (history up to V{v}); nothing to adopt"),
         Outcome::Repaired { versions, reason, matched } => {
             let how = match reason {
                 Reason::Baseline => "as given by --baseline".to_string(),
                 _ => format!("the database matches version {matched}"),
             };
-            log::info!("[{}] history repaired: recorded {} ({how})", t.name, versions.join(", "));
+            log::info!("[{name}] history repaired: recorded {} ({how})", versions.join(", "));
         }
-        Outcome::Empty => log::info!("[{}] none of {}'s objects exist; nothing to adopt, migrate builds it", t.name, t.schema.name),
+        Outcome::Empty => log::info!("[{name}] none of {}'s objects exist; nothing to adopt, migrate builds it", schema.name),
         Outcome::Adopted(a) => {
             let how = match &a.reason {
                 Reason::Baseline => "as given by --baseline".to_string(),
@@ -363,23 +385,95 @@ pub fn adopt_target(profile: &Profile, t: &Target, opts: &Options, missing: Miss
                 Reason::Legacy { state, evidence } => format!("recognised {state}: {evidence}"),
             };
             let recorded = if a.version > 0 { format!("recorded versions 1 to {}", a.version) } else { "recorded no version".into() };
-            log::info!(
-                "[{}] adopted: {recorded} ({how}); {} pending, which `migrate` applies to reach our schema",
-                t.name,
-                newest - a.version
-            );
+            log::info!("[{name}] adopted: {recorded} ({how}); {} pending, which `migrate` applies to reach our schema", newest - a.version);
             for e in a.evidence.iter().filter(|e| !matches!(&a.reason, Reason::Legacy { state, .. } if e.starts_with(state.as_str()))) {
-                log::info!("[{}] also seen: {e}", t.name);
+                log::info!("[{name}] also seen: {e}");
             }
         }
     }
-    Ok(outcome)
 }
 
-pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
-    migrate::preflight(profile, targets, &migrate::Options::default())?;
-    for t in targets {
-        adopt_target(profile, t, opts, Missing::Fail)?;
+pub fn run(profile: &Profile, targets: &[Target], jobs: Jobs, opts: &Options) -> Result<()> {
+    target::refuse_pooler(targets, "adopt")?;
+    let finished = target::run_each(targets, jobs, true, |t, _| {
+        let s = target::open(profile, t, Access::changing("runner adopt"))?;
+        if !nothing_to_adopt(&s, opts.baseline) {
+            adopt_locked(&mut s.lock(false)?, opts)?;
+        }
+        Ok(())
+    });
+    target::finish(finished).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_def::{LegacyState, Migration};
+
+    fn two() -> Vec<Migration> {
+        vec![Migration::unapplied("V1__a", "CREATE TABLE a ();").unwrap(), Migration::unapplied("V2__b", "CREATE TABLE b ();").unwrap()]
     }
-    Ok(())
+
+    fn def() -> SchemaDef {
+        SchemaDef::bare("t", two)
+    }
+
+    fn objects(keys: &[&str]) -> BTreeMap<String, String> {
+        keys.iter().map(|k| (k.to_string(), format!("hash of {k}"))).collect()
+    }
+
+    fn catalogs() -> VersionCatalogs {
+        let versions = BTreeMap::from([(1, objects(&["table a"])), (2, objects(&["table a", "table b"]))]);
+        VersionCatalogs { all: versions.values().flat_map(|m| m.keys().cloned()).collect(), versions }
+    }
+
+    const OLD_TOOL: LegacyState = LegacyState { name: "Tool 7", evidence: "", version: 1, converge: "" };
+
+    fn pick(live: &[&str], evidence: &[(LegacyState, String)], baseline: Option<i32>) -> Result<Outcome> {
+        choose(&def(), &catalogs(), &objects(live), evidence, &Options { baseline })
+    }
+
+    fn version(o: Outcome) -> (i32, Reason) {
+        match o {
+            Outcome::Adopted(a) => (a.version, a.reason),
+            other => panic!("not adopted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_newest_exact_match_is_chosen_and_foreign_objects_are_allowed() {
+        assert_eq!(version(pick(&["table a", "table b", "table app_own"], &[], None).unwrap()), (2, Reason::Catalog));
+        assert_eq!(version(pick(&["table a"], &[], None).unwrap()), (1, Reason::Catalog));
+    }
+
+    #[test]
+    fn nothing_of_the_schema_is_empty() {
+        assert_eq!(pick(&["table app_own"], &[], None).unwrap(), Outcome::Empty);
+    }
+
+    #[test]
+    fn old_tool_evidence_wins_unless_the_objects_show_a_newer_version() {
+        let seen = [(OLD_TOOL, "tool says 7".to_string())];
+        let (v, reason) = version(pick(&["table a", "table x"], &seen, None).unwrap());
+        assert_eq!((v, reason), (1, Reason::Legacy { state: "Tool 7".into(), evidence: "tool says 7".into() }));
+        assert_eq!(version(pick(&["table a", "table b"], &seen, None).unwrap()).0, 2);
+    }
+
+    #[test]
+    fn a_baseline_is_taken_as_given_within_the_schema_versions() {
+        assert_eq!(version(pick(&[], &[], Some(2)).unwrap()), (2, Reason::Baseline));
+        let e = pick(&[], &[], Some(3)).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("versions 1 to 2"), "{e}");
+    }
+
+    #[test]
+    fn no_match_changes_nothing_and_names_the_closest_version() {
+        let mut live = objects(&["table a", "table b"]);
+        live.insert("table b".into(), "another definition".into());
+        let e = choose(&def(), &catalogs(), &live, &[], &Options::default()).unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        // A tie (one difference from each version) names the newer one.
+        assert!(e.message().contains("Closest is version 2, with 1 differences: table b differs from version 2"), "{e}");
+    }
 }

@@ -22,12 +22,13 @@ use totalis_etl::pipeline::{self, EtlError, Settings};
 use totalis_etl::storage::Storage;
 use totalis_etl::Config;
 
-use crate::commands::status::Format;
-use crate::db::{self, DbUrl};
-use crate::error::{describe_pg, Error, Result};
+use crate::db::DbUrl;
+use crate::error::{Context, Error, Result};
+use crate::interpolate;
+use crate::output::Format;
 use crate::profile::Profile;
-use crate::session::{self, Missing};
-use crate::{history, interpolate, lock, plan};
+use crate::session::{self, Access};
+use crate::target;
 
 /// `${VAR}` in every string of the section.
 fn expand(v: Value, lookup: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Value, String> {
@@ -102,11 +103,9 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
 
     let source_url = DbUrl::parse(&spec.source_url).map_err(|e| e.context("etl.totalis.source_url"))?;
     let connect_source = || -> Result<postgres::Client> {
-        let mut source = db::connect(&source_url, profile.connect_timeout, "runner etl totalis (read-only)")
-            .map_err(|e| e.into_error().context("legacy database (etl.totalis.source_url)"))?;
-        source
-            .batch_execute("SET default_transaction_read_only = on")
-            .map_err(|e| Error::failed(format!("legacy database: {}", describe_pg(&e))))?;
+        let mut source = session::connect_url(&source_url, profile.connect_timeout, "runner etl totalis (read-only)")
+            .map_err(|e| e.context("legacy database (etl.totalis.source_url)"))?;
+        source.batch_execute("SET default_transaction_read_only = on").context("legacy database")?;
         Ok(source)
     };
     let mut source = connect_source()?;
@@ -114,11 +113,9 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
     // the first one reads the rows.
     let mut hashers = (0..pipeline::HASHERS).map(|_| connect_source()).collect::<Result<Vec<_>>>()?;
 
-    let mut s = session::open(&target, super::migrate::timeouts(profile), Missing::Fail, "runner etl totalis")?;
-    s.require_supported(&target.name)?;
-    let applied = history::read(&mut s.client, &target.schema.history_table())
-        .map_err(|e| e.context(&target.name))?;
-    let p = plan::plan(target.schema, applied);
+    target::refuse_pooler(std::slice::from_ref(&target), "etl")?;
+    let s = target::open(profile, &target, Access::changing("runner etl totalis"))?;
+    let p = &s.plan;
     if !p.pending.is_empty() || !p.problems.is_empty() {
         return Err(Error::problems(format!(
             "target {}: the totalis schema is not at its newest version ({} pending{}); run `runner --profile {} migrate --target {}` first",
@@ -133,16 +130,15 @@ pub fn run(profile: &Profile, dry_run: bool, format: Format) -> Result<()> {
         "[{}] importing from {} into {} ({}), images to {}{}",
         target.name,
         source_url,
-        s.url,
+        target.url,
         target.schema.name,
         spec.storage.describe(),
         if dry_run { " (dry run)" } else { "" }
     );
     // The schema's migration lock: no migrate or second import meanwhile.
-    let key = lock::key(&s.database, target.schema.name);
-    lock::acquire(&mut s.client, key, profile.lock_timeout, &target.name)?;
-    let result = pipeline::run(&mut source, &mut hashers, &mut s.client, spec.storage.as_ref(), &spec.settings);
-    lock::release(&mut s.client, key);
+    let mut locked = s.lock(false)?;
+    let result = pipeline::run(&mut source, &mut hashers, &mut locked.client, spec.storage.as_ref(), &spec.settings);
+    drop(locked);
     let report = result.map_err(map_error).map_err(|e| e.context(format!("[{}]", target.name)))?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report).expect("report serializes")),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::status::Format;
+use crate::output::Format;
 use crate::error::{Error, Result};
 use crate::lint::{self, Class, Finding};
 use crate::registry;

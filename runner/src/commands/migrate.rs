@@ -1,16 +1,26 @@
 //! `runner migrate` (the default command).
+//!
+//! Per target: one round trip reads the settings and the history; when
+//! nothing is pending that is all. Otherwise the lock is taken (re-reading
+//! the history under it and creating the history table in the same round
+//! trip), each pending migration is one round trip, and closing the
+//! connection releases the lock.
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use postgres::Client;
+use refinery::Migration;
 
-use crate::error::{describe_pg, Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::executor;
 use crate::history;
 use crate::lint;
+use crate::lock::Locked;
 use crate::plan;
 use crate::profile::{Profile, Target};
-use crate::session::{self, Missing, Timeouts};
+use crate::session::Access;
+use crate::target::{self, Jobs};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -26,10 +36,6 @@ pub struct Options {
     pub allow_hazards: bool,
 }
 
-pub fn timeouts(profile: &Profile) -> Timeouts {
-    Timeouts { connect: profile.connect_timeout, lock: profile.lock_timeout, statement: profile.statement_timeout }
-}
-
 /// Refusals that need no connection: checked for every target before any
 /// database is touched.
 pub fn preflight(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
@@ -40,152 +46,146 @@ pub fn preflight(profile: &Profile, targets: &[Target], opts: &Options) -> Resul
         )));
     }
     if !opts.dry_run {
-        for t in targets {
-            if let Some(why) = t.url.pooler() {
-                return Err(Error::usage(format!(
-                    "target {}: {why}; migrations hold a session advisory lock, which a transaction pooler does not keep",
-                    t.name
-                )));
-            }
-        }
+        target::refuse_pooler(targets, "migrate")?;
     }
     Ok(())
 }
 
-pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
+pub fn run(profile: &Profile, targets: &[Target], jobs: Jobs, opts: &Options) -> Result<()> {
     preflight(profile, targets, opts)?;
-    for t in targets {
+    // A dry run changes nothing: it reports on every target whatever happens.
+    let finished = target::run_each(targets, jobs, !opts.dry_run, |t, out| {
         if opts.dry_run {
-            dry_run(profile, t, opts)?;
+            dry_run(profile, t, opts, out)
         } else {
-            if opts.adopt {
-                let adopt = super::adopt::Options { baseline: opts.baseline };
-                super::adopt::adopt_target(profile, t, &adopt, Missing::Create)?;
-            }
-            migrate_target(profile, t, opts)?;
+            migrate_target(profile, t, opts)
         }
+    });
+    target::finish(finished).map(|_| ())
+}
+
+/// Development stand-ins for the prerequisites (non-production, with test data).
+fn dev_base(s: &mut Locked, sql: &str) -> Result<()> {
+    s.client.batch_execute(&format!("BEGIN;\n{sql}\n;\nCOMMIT;")).map_err(|e| {
+        let _ = s.client.batch_execute("ROLLBACK");
+        Error::from(e).context(format!("{}: creating the development base tables failed", s.target.name))
+    })
+}
+
+/// The deploy gate of a production profile: lint hazards of `pending` on
+/// tables with rows refuse the run before anything is written.
+fn gate(client: &mut Client, profile: &Profile, t: &Target, pending: &[Migration], opts: &Options) -> Result<()> {
+    if profile.production && !pending.is_empty() {
+        lint::gate::check(client, t.schema, &t.name, pending, opts.allow_hazards)?;
     }
     Ok(())
 }
 
-/// Run the schema's prerequisite query; each row is one missing prerequisite.
-fn prerequisites(client: &mut Client, t: &Target) -> Result<()> {
-    let Some(query) = t.schema.prerequisites else { return Ok(()) };
-    let rows = client
-        .query(query, &[])
-        .map_err(|e| Error::failed(format!("{}: prerequisite check failed: {}", t.name, describe_pg(&e))))?;
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let problems: Vec<String> = rows.iter().map(|r| crate::db::column(r, 0, "prerequisite check")).collect::<Result<_>>()?;
-    Err(Error::failed(format!("{}: nothing was applied: {}", t.name, problems.join("; "))))
+fn names(pending: &[Migration]) -> Vec<String> {
+    pending.iter().map(|m| m.to_string()).collect()
 }
 
 pub fn migrate_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
     let started = Instant::now();
-    let mut s = session::open(t, timeouts(profile), Missing::Create, "runner migrate")?;
-    s.require_supported(&t.name)?;
-    log::info!(
-        "[{}] connected to {} (PostgreSQL {}), schema {}",
-        t.name,
-        s.url,
-        s.server_version,
-        t.schema.name
-    );
-    let dev_base = (opts.with_test_data && !profile.production).then_some(t.schema.dev_base).flatten();
-    let before = |client: &mut Client| -> Result<()> {
-        if let Some(sql) = dev_base {
-            client
-                .batch_execute(&format!("BEGIN;\n{sql}\n;\nCOMMIT;"))
-                .map_err(|e| {
-                    let _ = client.batch_execute("ROLLBACK");
-                    Error::failed(format!("{}: creating the development base tables failed: {}", t.name, describe_pg(&e)))
-                })?;
+    let name = t.name.as_str();
+    let schema = t.schema;
+    let mut s = target::open(profile, t, Access::changing("runner migrate").creating_missing())?;
+    log::info!("[{name}] connected to {} (PostgreSQL {}), schema {}", t.url, s.server_version, schema.name);
+    let base = schema.dev_base.filter(|_| opts.with_test_data && !profile.production);
+    let adopting = opts.adopt && !super::adopt::nothing_to_adopt(&s, opts.baseline);
+    let mut locked = if adopting {
+        let mut locked = s.lock(false)?;
+        super::adopt::adopt_locked(&mut locked, &super::adopt::Options { baseline: opts.baseline })?;
+        locked.create_history()?;
+        let session = &mut *locked;
+        gate(&mut session.client, profile, t, &session.plan.pending, opts)?;
+        locked
+    } else {
+        // Problems in the history, or the gate, stop the run before the lock
+        // is taken and anything is written.
+        executor::check(schema, &s.plan).context(name)?;
+        if s.plan.pending.is_empty() && !opts.with_test_data {
+            summary(name, &[], s.plan.applied.len(), false, started);
+            return Ok(());
         }
-        prerequisites(client, t)
-    };
-    let gate = |client: &mut Client, plan: &plan::Plan| -> Result<()> {
-        if profile.production {
-            lint::gate::check(client, t.schema, &t.name, &plan.pending, opts.allow_hazards)?;
+        gate(&mut s.client, profile, t, &s.plan.pending, opts)?;
+        let gated = names(&s.plan.pending);
+        let mut locked = s.lock(base.is_none())?;
+        // Another deploy applied some meanwhile: the gate judges what is left.
+        let session = &mut *locked;
+        if names(&session.plan.pending) != gated {
+            gate(&mut session.client, profile, t, &session.plan.pending, opts)?;
         }
-        Ok(())
+        locked
     };
-    let outcome = executor::migrate_locked(
-        &mut s.client,
-        t.schema,
-        &s.database,
-        &t.name,
-        profile,
-        &before,
-        &gate,
-        opts.with_test_data,
-    )?;
-    let names: Vec<&str> = outcome.applied.iter().map(|(n, _)| n.as_str()).collect();
+    if let Some(sql) = base {
+        dev_base(&mut locked, sql)?;
+        locked.create_history()?;
+    }
+    if !locked.missing_prerequisites.is_empty() {
+        return Err(Error::failed(format!("{name}: nothing was applied: {}", locked.missing_prerequisites.join("; "))));
+    }
+    let session = &mut *locked;
+    executor::check(schema, &session.plan).context(name)?;
+    let applied = executor::apply_retrying(&mut session.client, schema, name, &session.plan, profile.lock_retries)?;
+    let test_data = opts.with_test_data && executor::apply_test_data(&mut session.client, schema, name, profile.lock_retries)?;
+    summary(name, &applied, session.plan.applied.len(), test_data, started);
+    Ok(())
+}
+
+fn summary(name: &str, applied: &[(String, std::time::Duration)], already: usize, test_data: bool, started: Instant) {
+    let names: Vec<&str> = applied.iter().map(|(n, _)| n.as_str()).collect();
     let list = match names.as_slice() {
         [] => String::new(),
         [one] => format!(" ({one})"),
         [first, .., last] => format!(" ({first} … {last})"),
     };
     log::info!(
-        "[{}] applied {}{list}, already current {}{}, took {}",
-        t.name,
+        "[{name}] applied {}{list}, already current {already}{}, took {}",
         names.len(),
-        outcome.already_current,
-        if outcome.test_data { ", test data applied" } else { "" },
+        if test_data { ", test data applied" } else { "" },
         crate::duration::human(started.elapsed())
     );
-    Ok(())
 }
 
-/// Print what would happen; write nothing (not even the history table).
-fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
-    let opened = session::open(t, timeouts(profile), Missing::Fail, "runner migrate --dry-run");
-    let (applied, shown, mut session) = match opened {
-        Ok(mut s) => {
-            s.require_supported(&t.name)?;
-            let rows = history::read(&mut s.client, &t.schema.history_table())
-                .map_err(|e| e.context(&t.name))?;
-            if let Some(query) = t.schema.prerequisites {
-                if let Ok(rows) = s.client.query(query, &[]) {
-                    for r in rows {
-                        let what: String = crate::db::column(&r, 0, "prerequisite check")?;
-                        println!("{}: prerequisite missing: {what}", t.name);
-                    }
-                }
-            }
-            (rows, s.url.to_string(), Some(s))
-        }
-        Err(e) if t.create_database && e.message().contains("does not exist") => {
-            (Vec::new(), t.url.to_string(), None)
-        }
-        Err(e) => return Err(e),
-    };
+/// Write what would happen; change nothing (not even the history table).
+fn dry_run(profile: &Profile, t: &Target, opts: &Options, out: &mut String) -> Result<()> {
+    let access = Access::reading("runner migrate --dry-run").refusing_old_servers();
+    let mut session = target::open_if_exists(profile, t, access)?;
     let missing_db = session.is_none();
-    let plan = plan::plan(t.schema, applied);
-    let hazards = lint::gate::assess(session.as_mut().map(|s| &mut s.client), t.schema, &plan.pending).map_err(|e| {
-        Error::failed(format!("{}: the hazard check could not read the tables: {}", t.name, describe_pg(&e)))
-    })?;
+    if let (Some(s), Some(query)) = (session.as_mut(), t.schema.prerequisites) {
+        for missing in s.rows(query).unwrap_or_default() {
+            let _ = writeln!(out, "{}: prerequisite missing: {missing}", t.name);
+        }
+    }
+    let plan = match session.as_mut() {
+        Some(s) => std::mem::replace(&mut s.plan, plan::plan(t.schema, Vec::new())),
+        None => plan::plan(t.schema, Vec::new()),
+    };
+    let hazards = lint::gate::assess(session.as_mut().map(|s| &mut s.client), t.schema, &plan.pending)
+        .context(format!("{}: the hazard check could not read the tables", t.name))?;
     if opts.sql {
-        print_sql(t, &plan, opts, missing_db, &shown);
+        write_sql(out, t, &plan, opts, missing_db);
     } else {
-        println!("{} ({}, schema {}):", t.name, shown, t.schema.name);
+        let _ = writeln!(out, "{} ({}, schema {}):", t.name, t.url, t.schema.name);
         if missing_db {
-            println!("  would create the database");
+            let _ = writeln!(out, "  would create the database");
         }
         for p in &plan.problems {
-            println!("  PROBLEM {}: {}", p.kind(), p.describe());
+            let _ = writeln!(out, "  PROBLEM {}: {}", p.kind(), p.describe());
         }
         for m in &plan.pending {
             let mode = if executor::is_no_transaction(m.sql().unwrap_or("")) { " (no transaction)" } else { "" };
-            println!("  would apply {m}{mode}");
+            let _ = writeln!(out, "  would apply {m}{mode}");
         }
         if opts.with_test_data && t.schema.test_data.is_some() {
-            println!("  would apply the test data");
+            let _ = writeln!(out, "  would apply the test data");
         }
     }
-    let refused = lint::gate::print(&hazards, if opts.sql { "-- " } else { "  " }, profile.production);
+    let refused = lint::gate::print(out, &hazards, if opts.sql { "-- " } else { "  " }, profile.production);
     let gate_refuses = profile.production && refused > 0 && !opts.allow_hazards;
-    println!(
+    let _ = writeln!(
+        out,
         "{}  {} pending, {} already applied{}{}",
         if opts.sql { "--" } else { "" },
         plan.pending.len(),
@@ -207,26 +207,27 @@ fn dry_run(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
 
 /// The SQL `migrate` would send for `plan`, as a script a reviewer can read:
 /// each transactional migration in the batch the executor sends.
-fn print_sql(t: &Target, plan: &plan::Plan, opts: &Options, missing_db: bool, shown: &str) {
-    println!("-- target {} ({shown}), schema {}", t.name, t.schema.name);
+fn write_sql(out: &mut String, t: &Target, plan: &plan::Plan, opts: &Options, missing_db: bool) {
+    let _ = writeln!(out, "-- target {} ({}), schema {}", t.name, t.url, t.schema.name);
     if missing_db {
-        println!("-- the database would be created first");
+        let _ = writeln!(out, "-- the database would be created first");
     }
     for p in &plan.problems {
-        println!("-- PROBLEM {}: {}", p.kind(), p.describe());
+        let _ = writeln!(out, "-- PROBLEM {}: {}", p.kind(), p.describe());
     }
     let table = t.schema.history_table();
-    println!("{};", history::create_sql(&table));
-    for m in &plan.pending {
+    let _ = writeln!(out, "{};", history::create_sql(&table));
+    for (i, m) in plan.pending.iter().enumerate() {
         let sql = m.sql().unwrap_or("");
-        println!("\n-- {}", plan::file_of(t.schema, m));
+        let record = executor::record(&table, m, i + 1 == plan.pending.len());
+        let _ = writeln!(out, "\n-- {}", plan::file_of(t.schema, m));
         if executor::is_no_transaction(sql) {
-            println!("{}\n;\n{};", sql.trim_end(), history::insert_sql(&table, m));
+            let _ = writeln!(out, "{}\n;\n{record};", sql.trim_end());
         } else {
-            println!("BEGIN;\n{}\n;\n{};\nCOMMIT;", sql.trim_end(), history::insert_sql(&table, m));
+            let _ = writeln!(out, "BEGIN;\n{}\n;\n{record};\nCOMMIT;", sql.trim_end());
         }
     }
     if let (true, Some(data)) = (opts.with_test_data, t.schema.test_data) {
-        println!("\n-- test data of {}\nBEGIN;\n{}\n;\nCOMMIT;", t.schema.name, data.trim_end());
+        let _ = writeln!(out, "\n-- test data of {}\nBEGIN;\n{}\n;\nCOMMIT;", t.schema.name, data.trim_end());
     }
 }

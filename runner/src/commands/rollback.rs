@@ -10,15 +10,12 @@ use std::time::Instant;
 use postgres::Client;
 use schema_def::{DownScript, SchemaDef};
 
-use crate::catalog;
-use crate::error::{describe_pg, Error, Result};
+use crate::catalog::{self, VersionCatalogs};
+use crate::error::{Context, Error, Result};
 use crate::history::{self, AppliedRow};
-use crate::lock;
-use crate::plan;
 use crate::profile::{Profile, Target};
-use crate::session::{self, Missing, Session};
-
-use super::snapshot::VersionCatalogs;
+use crate::session::{self, Access, Session};
+use crate::target::{self, Jobs};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -61,7 +58,7 @@ fn undo_plan(t: &Target, applied: &[AppliedRow], to: Option<i32>) -> Result<Undo
 /// objects of that version, and debris of later versions.
 fn check_reached(client: &mut Client, def: &SchemaDef, to: i32) -> Result<Vec<String>> {
     let catalogs = VersionCatalogs::of(def)?;
-    let live = catalog::read(client).map_err(|e| Error::failed(describe_pg(&e)))?.flatten(def.shared_objects);
+    let live = catalog::read(client)?.flatten(def.shared_objects);
     let (mut problems, others) = catalogs.compare(&live, to);
     problems.extend(others.into_iter().filter(|k| !def.shared_objects.contains(&k.as_str())).map(|k| format!("{k} was left behind")));
     Ok(problems)
@@ -94,17 +91,13 @@ fn check_pg_dump(server_version: &str) -> Result<()> {
 
 /// pg_dump (custom format) of the target, checked with pg_restore --list.
 /// The password goes through the environment, never the command line.
-fn backup(s: &mut Session, t: &Target, dir: &Path) -> Result<PathBuf> {
+fn backup(s: &mut Session, dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--save-backup {}: {e}", dir.display())))?;
-    let row = s
-        .client
-        .query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')", &[])
-        .map_err(|e| Error::failed(describe_pg(&e)))?;
-    let stamp: String = crate::db::column(&row, 0, "now()")?;
-    let path = dir.join(format!("{}-{}-{stamp}.dump", t.name, s.database));
+    let stamp = s.rows("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')")?.concat();
+    let path = dir.join(format!("{}-{}-{stamp}.dump", s.name(), s.database));
     let mut cmd = Command::new("pg_dump");
     cmd.arg("--format=custom").arg("--file").arg(&path).arg("--no-password");
-    cmd.envs(s.url.libpq_env()).env("PGDATABASE", &s.database);
+    cmd.envs(s.target.url.libpq_env()).env("PGDATABASE", &s.database);
     let out = cmd.output().map_err(|e| Error::failed(format!("pg_dump: {e}")))?;
     if !out.status.success() {
         return Err(Error::failed(format!(
@@ -133,76 +126,64 @@ fn describe(undo: &Undo, t: &Target) -> String {
     format!("{}: would undo {} ({}){tail}", t.name, names.len(), names.join(", "))
 }
 
-pub fn run(profile: &Profile, targets: &[Target], opts: &Options) -> Result<()> {
-    for t in targets {
-        if let Some(why) = t.url.pooler() {
-            return Err(Error::usage(format!("target {}: {why}; rollback holds the migration lock, which a transaction pooler does not keep", t.name)));
-        }
-    }
+pub fn run(profile: &Profile, targets: &[Target], jobs: Jobs, opts: &Options) -> Result<()> {
+    target::refuse_pooler(targets, "rollback")?;
     if !opts.confirm {
-        for t in targets {
-            let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
-            let applied = history::read(&mut s.client, &t.schema.history_table()).map_err(|e| e.context(&t.name))?;
-            println!("{}", describe(&undo_plan(t, &applied, opts.to)?, t));
-        }
+        let finished = target::run_each(targets, jobs, false, |t, out| {
+            let s = target::open(profile, t, Access::reading("runner rollback"))?;
+            out.push_str(&format!("{}\n", describe(&undo_plan(t, &s.plan.applied, opts.to)?, t)));
+            Ok(())
+        });
+        target::finish(finished)?;
         return Err(Error::usage("rollback changes nothing without --confirm; run it again with --confirm to undo the above"));
     }
-    for t in targets {
-        rollback_target(profile, t, opts)?;
-    }
-    Ok(())
+    let finished = target::run_each(targets, jobs, true, |t, out| rollback_target(profile, t, opts, out));
+    target::finish(finished).map(|_| ())
 }
 
-fn rollback_target(profile: &Profile, t: &Target, opts: &Options) -> Result<()> {
+fn rollback_target(profile: &Profile, t: &Target, opts: &Options, out: &mut String) -> Result<()> {
     let started = Instant::now();
-    let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner rollback")?;
-    s.require_supported(&t.name)?;
+    let s = target::open(profile, t, Access::changing("runner rollback"))?;
     if opts.save_backup.is_some() {
         check_pg_dump(&s.server_version)?;
     }
-    let key = lock::key(&s.database, t.schema.name);
-    lock::acquire(&mut s.client, key, profile.lock_timeout, &t.name)?;
-    let result = (|| {
-        let table = t.schema.history_table();
-        let applied = history::read(&mut s.client, &table).map_err(|e| e.context(&t.name))?;
-        let p = plan::plan(t.schema, applied.clone());
-        if !p.problems.is_empty() {
-            let list: Vec<String> = p.problems.iter().map(|x| x.describe()).collect();
-            return Err(Error::problems(format!("{}: nothing was undone: {}", t.name, list.join("; "))));
-        }
-        let undo = undo_plan(t, &applied, opts.to)?;
-        if let Some(dir) = &opts.save_backup {
-            let path = backup(&mut s, t, dir)?;
-            println!("{}: backup written to {}", t.name, path.display());
-        }
-        for (a, d) in &undo.steps {
-            let step = Instant::now();
-            run_down(&mut s.client, &t.name, profile.lock_retries, &table, a, d).map_err(|e| e.context(format!("{}: undoing {}", t.name, a.label())))?;
-            log::info!("[{}] undid {} in {}", t.name, a.label(), crate::duration::human(step.elapsed()));
-        }
-        if undo.to == 0 && history::exists(&mut s.client, &table).map_err(|e| e.context(&t.name))? {
-            s.client
-                .batch_execute(&format!("DROP TABLE {}", history::quote_ident(&table)))
-                .map_err(|e| Error::failed(format!("{}: dropping {table}: {}", t.name, describe_pg(&e))))?;
-        }
-        let problems = check_reached(&mut s.client, t.schema, undo.to)?;
-        if !problems.is_empty() {
-            return Err(Error::problems(format!(
-                "{}: rolled back to version {}, but the database does not match that version: {}",
-                t.name,
-                undo.to,
-                problems.join("; ")
-            )));
-        }
-        log::info!(
-            "[{}] undid {}, now at version {} (matches its catalog), took {}",
+    let mut locked = s.lock(false)?;
+    let s = &mut *locked;
+    let table = t.schema.history_table();
+    if !s.plan.problems.is_empty() {
+        let list: Vec<String> = s.plan.problems.iter().map(|x| x.describe()).collect();
+        return Err(Error::problems(format!("{}: nothing was undone: {}", t.name, list.join("; "))));
+    }
+    let undo = undo_plan(t, &s.plan.applied, opts.to)?;
+    if let Some(dir) = &opts.save_backup {
+        let path = backup(s, dir)?;
+        out.push_str(&format!("{}: backup written to {}\n", t.name, path.display()));
+    }
+    for (a, d) in &undo.steps {
+        let step = Instant::now();
+        run_down(&mut s.client, &t.name, profile.lock_retries, &table, a, d).with_context(|| format!("{}: undoing {}", t.name, a.label()))?;
+        log::info!("[{}] undid {} in {}", t.name, a.label(), crate::duration::human(step.elapsed()));
+    }
+    if undo.to == 0 && s.history_exists {
+        s.client
+            .batch_execute(&format!("DROP TABLE IF EXISTS {}", history::quote_ident(&table)))
+            .with_context(|| format!("{}: dropping {table}", t.name))?;
+    }
+    let problems = check_reached(&mut s.client, t.schema, undo.to)?;
+    if !problems.is_empty() {
+        return Err(Error::problems(format!(
+            "{}: rolled back to version {}, but the database does not match that version: {}",
             t.name,
-            undo.steps.len(),
             undo.to,
-            crate::duration::human(started.elapsed())
-        );
-        Ok(())
-    })();
-    lock::release(&mut s.client, key);
-    result
+            problems.join("; ")
+        )));
+    }
+    log::info!(
+        "[{}] undid {}, now at version {} (matches its catalog), took {}",
+        t.name,
+        undo.steps.len(),
+        undo.to,
+        crate::duration::human(started.elapsed())
+    );
+    Ok(())
 }

@@ -1,20 +1,20 @@
 //! `runner verify`: is each target exactly what its migrations say? History,
 //! catalog (definitions, not just names) and the schema's integrity checks,
-//! on a read-only session, in a handful of queries per target.
+//! on a read-only session, in one round trip per target (two when the
+//! integrity checks cannot run), all targets at once.
 
 use std::time::Instant;
 
-use postgres::{Client, SimpleQueryMessage};
+use postgres::SimpleQueryRow;
 use serde_json::{json, Value};
 
 use crate::catalog::{self, Catalog, Level};
-use crate::error::{describe_pg, Error, Kind, Result};
-use crate::history;
-use crate::plan::{self, Plan};
+use crate::error::{Error, Kind, Result};
+use crate::output::{self, Format, TargetReport};
+use crate::plan;
 use crate::profile::{Profile, Target};
-use crate::session::{self, Missing};
-
-use super::status::{history_json, Format};
+use crate::session::{self, Access, Session};
+use crate::target::{self, Jobs};
 
 #[derive(Debug, Clone)]
 pub struct Check {
@@ -38,18 +38,22 @@ impl Check {
 }
 
 pub struct Report {
-    pub target: Target,
-    pub shown: String,
-    pub server_version: Option<String>,
-    pub plan: Option<Plan>,
+    pub history: TargetReport,
     pub checks: Vec<Check>,
-    pub error: Option<Error>,
     pub took_ms: u128,
 }
 
 impl Report {
     pub fn ok(&self) -> bool {
-        self.error.is_none() && self.checks.iter().all(|c| c.ok)
+        self.history.error.is_none() && self.checks.iter().all(|c| c.ok)
+    }
+
+    fn json(&self) -> Value {
+        let mut v = self.history.json();
+        v["ok"] = json!(self.ok());
+        v["took_ms"] = json!(self.took_ms);
+        v["checks"] = self.checks.iter().map(|c| json!({"name": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail})).collect();
+        v
     }
 }
 
@@ -73,24 +77,23 @@ pub fn integrity_blocks(sql: &str) -> Vec<(String, String, String)> {
     out
 }
 
-/// All integrity checks in one round trip: each block's rows tagged with its index.
-fn integrity(client: &mut Client, sql: &str) -> Result<Vec<Check>, postgres::Error> {
-    let blocks = integrity_blocks(sql);
-    if blocks.is_empty() {
-        return Ok(Vec::new());
-    }
+/// All integrity checks as one statement: each block's rows tagged with its index.
+fn integrity_sql(blocks: &[(String, String, String)]) -> Option<String> {
     let union: Vec<String> =
         blocks.iter().enumerate().map(|(i, b)| format!("SELECT {i}, q.p::text FROM ({}) AS q(p)", b.2)).collect();
+    (!union.is_empty()).then(|| union.join("\nUNION ALL\n"))
+}
+
+/// The checks from the rows of `integrity_sql`.
+fn integrity_checks(blocks: Vec<(String, String, String)>, rows: &[SimpleQueryRow]) -> Vec<Check> {
     let mut problems: Vec<Vec<String>> = vec![Vec::new(); blocks.len()];
-    for msg in client.simple_query(&union.join("\nUNION ALL\n"))? {
-        if let SimpleQueryMessage::Row(r) = msg {
-            let i: usize = r.try_get(0).ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0);
-            if let Some(list) = problems.get_mut(i) {
-                list.push(r.try_get(1).ok().flatten().unwrap_or("NULL").to_string());
-            }
+    for r in rows {
+        let i: usize = r.try_get(0).ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0);
+        if let Some(list) = problems.get_mut(i) {
+            list.push(r.try_get(1).ok().flatten().unwrap_or("NULL").to_string());
         }
     }
-    Ok(blocks
+    blocks
         .into_iter()
         .zip(problems)
         .map(|((name, what, _), rows)| {
@@ -103,12 +106,7 @@ fn integrity(client: &mut Client, sql: &str) -> Result<Vec<Check>, postgres::Err
                 Check::fail(name, format!("{} problem(s): {}{more}", rows.len(), shown.join("; ")))
             }
         })
-        .collect())
-}
-
-fn same_database(a: &Target, b: &Target) -> bool {
-    let (x, y) = (&a.url, &b.url);
-    x.host() == y.host() && x.port() == y.port() && x.dbname() == y.dbname()
+        .collect()
 }
 
 fn expected_of(t: &Target) -> Result<Catalog> {
@@ -120,32 +118,45 @@ fn expected_of(t: &Target) -> Result<Catalog> {
 
 fn inspect(profile: &Profile, t: &Target, all: &[Target], strict: bool) -> Report {
     let started = Instant::now();
-    let shown = t.url.to_string();
-    let mut r = Report { target: t.clone(), shown, server_version: None, plan: None, checks: Vec::new(), error: None, took_ms: 0 };
+    let mut r = Report { history: TargetReport::new(t), checks: Vec::new(), took_ms: 0 };
     if let Err(e) = check_target(profile, t, all, strict, &mut r) {
-        r.error = Some(e);
+        r.history.error = Some(e);
     }
     r.took_ms = started.elapsed().as_millis();
     r
 }
 
+/// History, catalog and integrity checks in one round trip; when the
+/// integrity checks cannot run (a table they read is missing), a second
+/// round trip reads history and catalog, and the check `integrity` fails with
+/// the server's reason.
 fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: &mut Report) -> Result<()> {
     let expected = expected_of(t)?;
-    let mut s = session::open(t, super::migrate::timeouts(profile), Missing::Fail, "runner verify")?;
-    r.server_version = Some(s.server_version.clone());
+    let access = Access::reading("runner verify").with_setting("runner.production", profile.production.to_string());
+    let mut s = match Session::connect(t, profile.timeouts(), access)? {
+        Some(s) => s,
+        None => return target::open(profile, t, Access::reading("runner verify")).map(|_| ()),
+    };
+    let blocks = t.schema.integrity_checks.map(integrity_blocks).unwrap_or_default();
+    let (catalog_rows, integrity) = match integrity_sql(&blocks) {
+        Some(sql) => match s.read(&[catalog::QUERY, &sql]) {
+            Ok(mut rows) => {
+                let checks = rows.pop().unwrap_or_default();
+                (rows.pop().unwrap_or_default(), Ok(checks))
+            }
+            // A query on a missing table fails: reported, the rest still stands.
+            Err(e) if e.kind != Kind::Unreachable => (s.read(&[catalog::QUERY])?.pop().unwrap_or_default(), Err(e)),
+            Err(e) => return Err(e),
+        },
+        None => (s.read(&[catalog::QUERY])?.pop().unwrap_or_default(), Ok(Vec::new())),
+    };
+    r.history.server_version = Some(s.server_version.clone());
     if let Some(why) = session::too_old(&s.server_version) {
         r.checks.push(Check::fail("server", format!("{why}: migrate, rollback, adopt and etl refuse it; upgrade the server")));
     }
-    let db_err = |e: postgres::Error| Error::failed(format!("{}: {}", t.name, describe_pg(&e)));
-    s.client
-        .batch_execute(&format!(
-            "SET default_transaction_read_only = on; SET runner.production = '{}';",
-            profile.production
-        ))
-        .map_err(db_err)?;
 
     // 1. History against the embedded migrations.
-    let plan = plan::plan(t.schema, history::read(&mut s.client, &t.schema.history_table()).map_err(|e| e.context(&t.name))?);
+    let plan = std::mem::replace(&mut s.plan, plan::plan(t.schema, Vec::new()));
     if plan.pending.is_empty() && plan.problems.is_empty() {
         r.checks.push(Check::pass("history", format!("{} applied, none pending", plan.applied.len())));
     }
@@ -156,17 +167,14 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
     for p in &plan.problems {
         r.checks.push(Check::fail(format!("history: {}", p.kind()), p.describe()));
     }
-    r.plan = Some(plan);
+    r.history.plan = Some(plan);
 
     // 2. The live catalog against the expected one. Objects of other targets
     // in the same database are theirs, not drift; a schema that lives beside
     // an application's own tables (it has prerequisites) reports no drift.
-    let live = catalog::read(&mut s.client).map_err(db_err)?;
-    let others: Vec<Catalog> = all
-        .iter()
-        .filter(|o| o.name != t.name && same_database(o, t))
-        .filter_map(|o| expected_of(o).ok())
-        .collect();
+    let live = catalog::from_rows(&catalog_rows);
+    let others: Vec<Catalog> =
+        all.iter().filter(|o| o.name != t.name && target::same_database(o, t)).filter_map(|o| expected_of(o).ok()).collect();
     let other_refs: Vec<&Catalog> = others.iter().collect();
     let report_drift = t.schema.prerequisites.is_none();
     let findings = catalog::compare(&expected, &live, &other_refs, t.schema.shared_objects);
@@ -184,47 +192,29 @@ fn check_target(profile: &Profile, t: &Target, all: &[Target], strict: bool, r: 
     }
 
     // 3. The schema's own data-integrity checks.
-    if let Some(sql) = t.schema.integrity_checks {
-        // A query on a missing table fails: reported, the rest still stands.
-        match integrity(&mut s.client, sql) {
-            Ok(checks) => r.checks.extend(checks),
-            Err(e) => r.checks.push(Check::fail("integrity", format!("could not run: {}", describe_pg(&e)))),
-        }
+    match integrity {
+        Ok(rows) => r.checks.extend(integrity_checks(blocks, &rows)),
+        Err(e) => r.checks.push(Check::fail("integrity", format!("could not run: {}", e.message()))),
     }
     Ok(())
 }
 
-pub fn report_json(profile: &Profile, reports: &[Report], strict: bool) -> Value {
-    json!({
-        "profile": profile.name,
-        "ok": reports.iter().all(Report::ok),
-        "strict": strict,
-        "targets": reports.iter().map(|r| {
-            let mut v = history_json(&r.target, r.server_version.as_deref(), r.plan.as_ref(), r.error.as_ref());
-            v["ok"] = json!(r.ok());
-            v["took_ms"] = json!(r.took_ms);
-            v["checks"] = r.checks.iter().map(|c| json!({"name": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail})).collect();
-            v
-        }).collect::<Vec<_>>(),
-    })
-}
-
 fn print_text(r: &Report) {
     use crate::paint;
-    let t = &r.target;
-    if let Some(e) = &r.error {
-        crate::outln!("{:<16} {}  {}", t.name, paint::bad("UNREACHABLE"), e.message());
+    let name = &r.history.target.name;
+    if let Some(e) = &r.history.error {
+        let what = if e.kind == Kind::Unreachable { "UNREACHABLE" } else { "ERROR" };
+        crate::outln!("{name:<16} {}  {}", paint::bad(what), e.message());
         return;
     }
     let failed = r.checks.iter().filter(|c| !c.ok).count();
     let warnings = r.checks.iter().filter(|c| c.warning).count();
-    let applied = r.plan.as_ref().map(|p| p.applied.len()).unwrap_or(0);
+    let applied = r.history.plan.as_ref().map(|p| p.applied.len()).unwrap_or(0);
     crate::outln!(
-        "{:<16} {}  {} checks, {failed} failed, {warnings} warning(s); {applied} migrations applied; PostgreSQL {}; {} ms",
-        t.name,
+        "{name:<16} {}  {} checks, {failed} failed, {warnings} warning(s); {applied} migrations applied; PostgreSQL {}; {} ms",
         if failed == 0 { paint::good("ok    ") } else { paint::bad("FAILED") },
         r.checks.len(),
-        r.server_version.as_deref().unwrap_or("?"),
+        r.history.server_version.as_deref().unwrap_or("?"),
         r.took_ms
     );
     for c in r.checks.iter().filter(|c| !c.ok || c.warning || c.note) {
@@ -233,24 +223,27 @@ fn print_text(r: &Report) {
     }
 }
 
-pub fn run(profile: &Profile, targets: &[Target], format: Format, strict: bool) -> Result<()> {
-    let reports: Vec<Report> = targets.iter().map(|t| inspect(profile, t, targets, strict)).collect();
+pub fn run(profile: &Profile, targets: &[Target], jobs: Jobs, format: Format, strict: bool) -> Result<()> {
+    let reports: Vec<Report> =
+        target::finish(target::run_each(targets, jobs, false, |t, _| Ok(inspect(profile, t, targets, strict))))?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report_json(profile, &reports, strict)).expect("JSON")),
+        Format::Json => output::print_json(
+            &profile.name,
+            reports.iter().all(Report::ok),
+            &[("strict", json!(strict))],
+            reports.iter().map(Report::json).collect(),
+        ),
         Format::Text => reports.iter().for_each(print_text),
     }
-    let unreachable: Vec<&str> = reports
-        .iter()
-        .filter(|r| r.error.as_ref().is_some_and(|e| e.kind == Kind::Unreachable))
-        .map(|r| r.target.name.as_str())
-        .collect();
+    let errors = || reports.iter().filter_map(|r| r.history.error.as_ref().map(|e| (r.history.target.name.as_str(), e)));
+    let unreachable: Vec<&str> = errors().filter(|(_, e)| e.kind == Kind::Unreachable).map(|(n, _)| n).collect();
     if !unreachable.is_empty() {
         return Err(Error::unreachable(format!("verify could not reach {}", unreachable.join(", "))));
     }
-    if let Some(e) = reports.iter().filter_map(|r| r.error.as_ref()).next() {
+    if let Some((_, e)) = errors().next() {
         return Err(Error::new(e.kind, e.message()));
     }
-    let failed: Vec<&str> = reports.iter().filter(|r| !r.ok()).map(|r| r.target.name.as_str()).collect();
+    let failed: Vec<&str> = reports.iter().filter(|r| !r.ok()).map(|r| r.history.target.name.as_str()).collect();
     if failed.is_empty() {
         Ok(())
     } else {

@@ -136,15 +136,16 @@ fn live_tables(client: &mut Client, lookups: &[(usize, String)]) -> Result<Vec<(
     Ok(out)
 }
 
-/// Print each finding with its verdict (what `migrate --dry-run` shows);
-/// returns how many the gate refuses.
-pub fn print(assessed: &[Assessed], prefix: &str, production: bool) -> usize {
+/// Write each finding with its verdict (what `migrate --dry-run` shows) to
+/// `out` (a target's stdout); returns how many the gate refuses.
+pub fn print(out: &mut String, assessed: &[Assessed], prefix: &str, production: bool) -> usize {
+    use std::fmt::Write as _;
     for a in assessed {
-        println!("{prefix}lint {} => {}", format_text(&a.finding), a.verdict.describe());
+        let _ = writeln!(out, "{prefix}lint {} => {}", format_text(&a.finding), a.verdict.describe());
     }
     let refused = assessed.iter().filter(|a| a.verdict.refuses()).count();
     if refused > 0 && !production {
-        println!("{prefix}(not a production profile: migrate does not gate these)");
+        let _ = writeln!(out, "{prefix}(not a production profile: migrate does not gate these)");
     }
     refused
 }
