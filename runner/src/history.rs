@@ -1,11 +1,9 @@
 //! The history table, in refinery's format so `refinery_cli` can read it:
 //! version int4 PK, name, applied_on (RFC 3339 text), checksum (u64 as text).
 
-use postgres::GenericClient;
 use refinery::Migration;
 
-use crate::db::column;
-use crate::error::{describe_pg, Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
@@ -27,35 +25,6 @@ pub fn quote_ident(name: &str) -> String {
 
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
-}
-
-pub fn exists(client: &mut impl GenericClient, table: &str) -> Result<bool> {
-    let row = client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&quote_ident(table)])
-        .map_err(|e| Error::failed(format!("cannot read {table}: {}", describe_pg(&e))))?;
-    column(&row, 0, table)
-}
-
-/// Applied rows by version; empty when the table does not exist yet. A table
-/// changed by hand (a column of another type, a NULL version) is an error
-/// naming the column (exit 1), never a panic.
-pub fn read(client: &mut impl GenericClient, table: &str) -> Result<Vec<AppliedRow>> {
-    if !exists(client, table)? {
-        return Ok(Vec::new());
-    }
-    let rows = client
-        .query(&format!("SELECT version, name, applied_on, checksum FROM {} ORDER BY version", quote_ident(table)), &[])
-        .map_err(|e| Error::failed(format!("cannot read {table}: {}", describe_pg(&e))))?;
-    rows.iter()
-        .map(|r| {
-            Ok(AppliedRow {
-                version: column(r, 0, table)?,
-                name: column::<Option<String>>(r, 1, table)?.unwrap_or_default(),
-                applied_on: column::<Option<String>>(r, 2, table)?.unwrap_or_default(),
-                checksum: column::<Option<String>>(r, 3, table)?.unwrap_or_default(),
-            })
-        })
-        .collect()
 }
 
 /// The transaction-local setting `capture_plpgsql` fills.
