@@ -241,6 +241,8 @@ impl Session {
             }
             Ok(messages) => (statements(messages), None),
             Err(e) if ask_history && undefined_table_within(&e, start, history.chars().count()) => {
+                // Known now, whatever the rest of the batch does.
+                (self.history_exists, self.read_once) = (false, true);
                 (statements(self.client.simple_query(&join(false))?), None)
             }
             Err(e) => return Err(e),
