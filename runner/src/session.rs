@@ -130,8 +130,6 @@ pub struct Session {
     pub history_exists: bool,
     /// The embedded migrations against the history, as last read.
     pub plan: Plan,
-    /// The session created the database (a local profile's `create_database`).
-    pub created_database: bool,
     /// The schema's missing prerequisites, as found when the history table
     /// was to be created (which then it was not).
     pub missing_prerequisites: Vec<String>,
@@ -146,19 +144,17 @@ pub struct Session {
 
 impl Session {
     /// Log in (creating a missing database when `access` and the profile
-    /// allow it). `Err(None)`-like: `Ok(None)` when the database does not
-    /// exist and the profile would create it (`create_database: true`).
+    /// allow it). `None` when the database does not exist and the profile
+    /// would create it (`create_database: true`) but `access` does not.
     pub fn connect(target: &Target, timeouts: Timeouts, access: Access) -> Result<Option<Session>> {
         let url = &target.url;
         let name = &target.name;
-        let mut created_database = false;
         let client = match db::connect(url, timeouts.connect, access.application) {
             Ok(c) => c,
             Err(ConnectError::NoSuchDatabase(_)) if target.create_database && access.missing == Missing::Fail => return Ok(None),
             Err(ConnectError::NoSuchDatabase(_)) if target.create_database => {
                 create_database(url, timeouts.connect, name)?;
                 log::info!("[{name}] created database {}", url.dbname());
-                created_database = true;
                 db::connect(url, timeouts.connect, access.application).map_err(|e| e.into_error())?
             }
             Err(e) => return Err(e.into_error().context(format!("target {name}"))),
@@ -171,7 +167,6 @@ impl Session {
             server_version_num: 0,
             history_exists: false,
             plan: plan::plan(target.schema, Vec::new()),
-            created_database,
             missing_prerequisites: Vec::new(),
             read_once: false,
             check_interval: true,

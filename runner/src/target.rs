@@ -181,17 +181,29 @@ pub fn finish<R>(finished: Vec<Finished<R>>) -> Result<Vec<R>> {
 }
 
 /// The error of several targets' failures (exit code: the most severe).
-pub fn combine(mut failed: Vec<(String, Error)>, not_started: &[String]) -> Result<()> {
+/// Failures that say the same thing but for the target's name (a fleet on
+/// one old server) are one line naming all of them; different ones are
+/// logged one per line, then summed up.
+pub fn combine(failed: Vec<(String, Error)>, not_started: &[String]) -> Result<()> {
     let Some(kind) = failed.iter().map(|(_, e)| e.kind).max_by_key(|k| k.severity()) else { return Ok(()) };
-    let mut message = if failed.len() == 1 {
-        let (_, e) = failed.remove(0);
-        e.message().to_string()
-    } else {
-        for (name, e) in &failed {
-            log::error!("[{name}] {}", e.message());
+    let mut groups: Vec<(String, Vec<&(String, Error)>)> = Vec::new();
+    for f in &failed {
+        let key = without_name(f.1.message(), &f.0);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(f),
+            None => groups.push((key, vec![f])),
         }
-        let names: Vec<String> = failed.iter().map(|(n, e)| format!("{n} (exit {})", e.exit_code())).collect();
-        format!("{} targets failed: {} (each error is above)", failed.len(), names.join(", "))
+    }
+    let lines: Vec<String> = groups.iter().map(|(_, members)| one_line(members)).collect();
+    let mut message = match lines.as_slice() {
+        [only] => only.clone(),
+        _ => {
+            for l in &lines {
+                log::error!("{l}");
+            }
+            let names: Vec<String> = failed.iter().map(|(n, e)| format!("{n} (exit {})", e.exit_code())).collect();
+            format!("{} targets failed: {} (each error is above)", failed.len(), names.join(", "))
+        }
     };
     if !not_started.is_empty() {
         let _ = write!(
@@ -201,6 +213,36 @@ pub fn combine(mut failed: Vec<(String, Error)>, not_started: &[String]) -> Resu
         );
     }
     Err(Error::new(kind, message))
+}
+
+/// Where `name` stands alone in `message` (not inside a longer word).
+fn name_at(message: &str, name: &str) -> Vec<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    message
+        .match_indices(name)
+        .map(|(i, _)| i)
+        .filter(|&i| !message[..i].chars().next_back().is_some_and(word) && !message[i + name.len()..].chars().next().is_some_and(word))
+        .collect()
+}
+
+/// The message with its target's name taken out, to compare with others.
+fn without_name(message: &str, name: &str) -> String {
+    let mut out = message.to_string();
+    for i in name_at(message, name).into_iter().rev() {
+        out.replace_range(i..i + name.len(), "\u{0}");
+    }
+    out
+}
+
+/// One line for targets that failed alike: the first one's message with the
+/// names of all of them where its name stands, or after `[names]`.
+fn one_line(members: &[&(String, Error)]) -> String {
+    let (name, e) = members[0];
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    match name_at(e.message(), name).first() {
+        Some(&i) => format!("{}{}{}", &e.message()[..i], names.join(", "), &e.message()[i + name.len()..]),
+        None => format!("[{}] {}", names.join(", "), e.message()),
+    }
 }
 
 #[cfg(test)]
@@ -239,8 +281,8 @@ mod tests {
 
     #[test]
     fn results_come_back_in_profile_order_with_their_stdout() {
-        let eps = targets(&["a", "b", "c", "d", "e"]);
-        let out = run_each(&eps, Jobs { max: Some(3), keep_going: false }, true, |e, out| {
+        let ts = targets(&["a", "b", "c", "d", "e"]);
+        let out = run_each(&ts, Jobs { max: Some(3), keep_going: false }, true, |e, out| {
             std::thread::sleep(std::time::Duration::from_millis(if e.name == "a" { 30 } else { 1 }));
             out.push_str(&format!("{}\n", e.name));
             Ok(e.name.len())
@@ -252,19 +294,32 @@ mod tests {
 
     #[test]
     fn after_a_failure_no_new_target_starts_unless_keep_going() {
-        let eps = targets(&["a", "b", "c"]);
+        let ts = targets(&["a", "b", "c"]);
         let work = |e: &Target, _: &mut String| if e.name == "a" { Err(Error::failed("a broke")) } else { Ok(()) };
         let serial = Jobs { max: Some(1), keep_going: false };
-        let out = run_each(&eps, serial, true, work);
+        let out = run_each(&ts, serial, true, work);
         assert!(out[1].result.is_none() && out[2].result.is_none());
         let e = finish(out).unwrap_err();
         assert_eq!(e.kind, Kind::Failed);
         assert!(e.message().starts_with("a broke; not started after that failure: b, c"), "{e}");
-        let out = run_each(&eps, Jobs { keep_going: true, ..serial }, true, work);
+        let out = run_each(&ts, Jobs { keep_going: true, ..serial }, true, work);
         assert!(out.iter().all(|f| f.result.is_some()));
         assert_eq!(finish(out).unwrap_err().message(), "a broke");
         // Read-only commands report every target whatever happens.
-        assert!(run_each(&eps, serial, false, work).iter().all(|f| f.result.is_some()));
+        assert!(run_each(&ts, serial, false, work).iter().all(|f| f.result.is_some()));
+    }
+
+    #[test]
+    fn failures_alike_but_for_the_name_are_one_line() {
+        let old = |n: &str| (n.to_string(), Error::usage(format!("target {n}: PostgreSQL 13.2 is not supported")));
+        let e = combine(vec![old("tenant-1"), old("tenant-12"), old("t")], &[]).unwrap_err();
+        assert_eq!(e.message(), "target tenant-1, tenant-12, t: PostgreSQL 13.2 is not supported");
+        assert_eq!(e.exit_code(), 2);
+        // A name inside a longer word is not the name.
+        assert_eq!(without_name("tenant-12 and tenant-1", "tenant-1"), "tenant-12 and \u{0}");
+        let other = ("b".to_string(), Error::failed("V2 failed"));
+        let e = combine(vec![old("a"), other], &[]).unwrap_err();
+        assert_eq!(e.message(), "2 targets failed: a (exit 2), b (exit 4) (each error is above)");
     }
 
     #[test]

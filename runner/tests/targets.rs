@@ -78,7 +78,7 @@ fn the_most_severe_failure_decides_the_exit_code_and_every_failure_is_named() {
     let run = p.run("p", &["--keep-going"]);
     run.expect(3);
     assert!(run.stderr.contains("2 targets failed: edited (exit 1), gone (exit 3)"), "{}", run.stderr);
-    assert!(run.stderr.contains("[edited]") && run.stderr.contains("was edited after it was applied"), "{}", run.stderr);
+    assert!(run.stderr.contains("error: edited: ") && run.stderr.contains("was edited after it was applied"), "{}", run.stderr);
 }
 
 #[test]
