@@ -1,8 +1,8 @@
 //! Applies a target's pending migrations on a session the target layer has
 //! locked: each migration and its history row in one transaction sent as one
-//! batch (one round trip), `-- no-transaction` files statement by statement. A change
-//! that meets a lock waits at most one `lock_timeout` per attempt, and the
-//! profile's `lock_retries` says how many more attempts follow.
+//! batch (one round trip), `-- no-transaction` files statement by statement.
+//! A change that meets a lock waits at most one `lock_timeout` per attempt,
+//! and the profile's `lock_retries` says how many more attempts follow.
 
 use std::time::{Duration, Instant};
 

@@ -120,7 +120,9 @@ pub fn run_each<R: Send>(
     stop_on_failure: bool,
     work: impl Fn(&Target, &mut String) -> Result<R> + Sync,
 ) -> Vec<Finished<R>> {
-    let slots: Vec<Mutex<Option<(Result<R>, String)>>> = targets.iter().map(|_| Mutex::new(None)).collect();
+    // Each target's result and stdout, once it ran.
+    type Slot<R> = Mutex<Option<(Result<R>, String)>>;
+    let slots: Vec<Slot<R>> = targets.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let stop_on_failure = stop_on_failure && !jobs.keep_going;
