@@ -140,11 +140,11 @@ mod tests {
     fn secret_looking_variables_are_registered() {
         register_variable("MY_API_TOKEN", "tok-abcdef-123");
         register_variable("PATH_LIKE", "not-a-secret-here");
-        register_variable("DATABASE_URL", "postgres://app:url-pw-1234@db.example.com/app");
+        register_variable("DATABASE_URL", "postgres://app:test-url-pw-1234@db.example.com/app");
         assert_eq!(scrub("tok-abcdef-123"), "***");
         assert_eq!(scrub("not-a-secret-here"), "not-a-secret-here");
         assert_eq!(scrub("postgres://app:***@db.example.com/app"), "postgres://app:***@db.example.com/app");
-        assert_eq!(scrub("url-pw-1234"), "***");
+        assert_eq!(scrub("test-url-pw-1234"), "***");
     }
 
     #[test]
