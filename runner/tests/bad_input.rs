@@ -220,11 +220,11 @@ fn bad_input_table() {
         case("class2_at_in_parameter_value", 2, "percent-encode").url(&format!("{good}?application_name=me@host")).secret(pw),
         // 3. Configuration errors quote no value.
         case("class3_env_file_line_that_does_not_parse", 2, "line 2 does not parse")
-            .dotenv("DATABASE_URL=postgres://app:Env-Sec3-a@h/d\nPASS WORD=Env-Sec3-b\n")
+            .dotenv("DATABASE_URL=postgres://app:test-Env-Sec3-a@h/d\nPASS WORD=test-Env-Sec3-b\n")
             .url("${DATABASE_URL}")
-            .secret("Env-Sec3-a")
-            .secret("Env-Sec3-b"),
-        case("class3_env_file_unclosed_quote", 2, "does not parse").dotenv("TOKEN='Env-Sec3-c\n").url(&good).secret("Env-Sec3-c").secret(pw),
+            .secret("test-Env-Sec3-a")
+            .secret("test-Env-Sec3-b"),
+        case("class3_env_file_unclosed_quote", 2, "does not parse").dotenv("TOKEN='test-Env-Sec3-c\n").url(&good).secret("test-Env-Sec3-c").secret(pw),
         case("class3_unclosed_interpolation_in_url", 2, "unclosed `${` at character").url(&format!("{good}${{DB")).secret(pw),
         case("class3_invalid_reference_in_url", 2, "is not a variable reference").url(&format!("postgres://u:${{Sec3-ref-x}}@{hostport}/d")).secret("Sec3-ref-x"),
         case("class3_yaml_type_error_on_url", 2, "`targets[0].url`: must be text")
